@@ -1,0 +1,57 @@
+# Every target builds .venv from nothing when it is missing, and is a no-op re-run when set up.
+# Versions come from constraints.txt, so every machine gets the same environment.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check
+STAMP  := $(VENV)/.installed
+PYTEST := $(BIN)/python -m pytest
+# pytest-xdist workers: every core by default (2 on CI)
+JOBS   ?= auto
+DEMO_DATA ?= binary:yeast4
+
+.PHONY: help setup demo test test-slow test-all bench lint format clean
+
+help:
+	@echo "make demo       set up, then run unskew on a bundled benchmark and print the result"
+	@echo "make test       set up, then run the default test suite (doctests included)"
+	@echo "make test-slow  the slow tests (large data, every benchmark)"
+	@echo "make bench      benchmarks against the peer libraries, results in benchmarks/results/"
+	@echo "make lint       ruff"
+
+setup: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install --quiet --constraint constraints.txt --editable ".[dev]"
+	@touch $@
+
+demo: $(STAMP)
+	$(BIN)/unskew diagnose $(DEMO_DATA) --json unskew-out/diagnosis.json
+	@echo "Diagnosis of $(DEMO_DATA) written to $(CURDIR)/unskew-out/diagnosis.json"
+
+test: $(STAMP)
+	$(PYTEST) -n $(JOBS) -m "not slow"
+
+test-slow: $(STAMP)
+	$(PYTEST) -n $(JOBS) -m slow
+
+test-all: $(STAMP)
+	$(PYTEST) -n $(JOBS)
+
+bench: $(STAMP)
+	@mkdir -p benchmarks/results
+	@for script in benchmarks/bench_*.py; do \
+		echo "== $$script"; $(BIN)/python $$script || exit 1; \
+	done
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks tools
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix src tests benchmarks tools
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .hypothesis unskew-out

@@ -1,0 +1,1 @@
+"""Private helpers shared across unskew's rooms."""
