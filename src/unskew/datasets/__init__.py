@@ -1,0 +1,7 @@
+"""Data in: a user's table or a bundled benchmark, as a :class:`Dataset`."""
+
+from ._benchmarks import list_benchmarks, load_benchmark
+from ._dataset import FEATURE_TYPES, Dataset
+from ._table import load_table
+
+__all__ = ["FEATURE_TYPES", "Dataset", "list_benchmarks", "load_benchmark", "load_table"]
