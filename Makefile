@@ -13,7 +13,7 @@ DEMO_DATA ?= binary:yeast4
 .PHONY: help setup demo test test-slow test-all bench lint format clean
 
 help:
-	@echo "make demo       set up, then run unskew on a bundled benchmark and print the result"
+	@echo "make demo       set up, then compare strategies on a bundled KEEL benchmark and print the report path"
 	@echo "make test       set up, then run the default test suite (doctests included)"
 	@echo "make test-slow  the slow tests (large data, every benchmark)"
 	@echo "make bench      benchmarks against the peer libraries, results in benchmarks/results/"
@@ -29,8 +29,8 @@ $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	@touch $@
 
 demo: $(STAMP)
-	$(BIN)/unskew diagnose $(DEMO_DATA) --json unskew-out/diagnosis.json
-	@echo "Diagnosis of $(DEMO_DATA) written to $(CURDIR)/unskew-out/diagnosis.json"
+	$(BIN)/unskew compare $(DEMO_DATA) --jobs 2 --out unskew-out
+	@echo "Open the report: $(CURDIR)/unskew-out/report.html"
 
 test: $(STAMP)
 	$(PYTEST) -n $(JOBS) -m "not slow"

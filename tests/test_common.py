@@ -5,6 +5,7 @@ New estimators join automatically when their package re-exports them in ``__all_
 """
 
 import pytest
+from imblearn.utils.estimator_checks import estimator_checks_generator
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from unskew._utils._discovery import all_estimators
@@ -31,12 +32,12 @@ def test_sklearn_compatible_estimator(estimator, check):
 
 
 RESAMPLERS = [est for est in ESTIMATORS if hasattr(est, "fit_resample")]
+IMBLEARN_CHECKS = [(est, check) for est in RESAMPLERS
+                   for check in estimator_checks_generator(est)]
 
 
-@pytest.mark.skipif(not RESAMPLERS, reason="no resampler defined yet")
-@pytest.mark.parametrize("resampler", RESAMPLERS, ids=lambda est: type(est).__name__)
-def test_imblearn_compatible_resampler(resampler):
+@pytest.mark.parametrize(("resampler", "check"), IMBLEARN_CHECKS,
+                         ids=[f"{type(e).__name__}-{c.func.__name__}" for e, c in IMBLEARN_CHECKS])
+def test_imblearn_compatible_resampler(resampler, check):
     """Check each resampler against imbalanced-learn's own sampler checks."""
-    from imblearn.utils.estimator_checks import check_estimator
-
-    check_estimator(resampler)
+    check(resampler)

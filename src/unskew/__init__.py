@@ -31,10 +31,13 @@ _LAZY = {
     "class_priors": "unskew.weights",
     "diagnose": "unskew.diagnosis",
     "Profile": "unskew.diagnosis",
+    "compare": "unskew.comparison",
+    "CompareResult": "unskew.comparison",
+    "load_model": "unskew.comparison",
 }
 
 # submodules reachable as attributes (``unskew.metrics.macro_f1``) without an explicit import
-_SUBMODULES = {"datasets", "diagnosis", "exceptions", "metrics", "weights"}
+_SUBMODULES = {"comparison", "datasets", "diagnosis", "exceptions", "metrics", "report", "weights"}
 
 __all__ = ["__version__", *_LAZY]
 

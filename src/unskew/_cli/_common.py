@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,20 +21,13 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def load_data(args: argparse.Namespace):
-    """Load DATA as a benchmark name or a table, with errors that say which one was meant."""
-    from ..datasets import load_benchmark, load_table
+    """Load DATA as a benchmark name or a table (see :func:`unskew.datasets.as_dataset`)."""
+    from ..datasets import as_dataset
     from ..exceptions import DataError
 
-    looks_like_file = os.path.exists(args.data) or os.sep in args.data or "." in args.data
-    if not looks_like_file:
-        if args.target is not None:
-            raise DataError(
-                f"--target is only for tables; {args.data!r} is read as a bundled benchmark, whose "
-                "target is known. Pass a file path to read a table."
-            )
-        return load_benchmark(args.data)
-    if args.target is None:
-        raise DataError(
-            f"--target COL is required for the table {args.data!r}: name the label column"
-        )
-    return load_table(args.data, args.target, drop=args.drop, text=args.text)
+    try:
+        return as_dataset(args.data, args.target, drop=args.drop, text=args.text)
+    except DataError as exc:
+        # the Python API says "target="; the command line spells it --target COL
+        message = str(exc).replace("target= is only", "--target is only")
+        raise DataError(message.replace("target= is", "--target COL is")) from exc

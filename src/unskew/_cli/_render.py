@@ -1,0 +1,31 @@
+"""Rich renderables shared by commands."""
+
+from __future__ import annotations
+
+
+def leaderboard_table(result, limit: int = 25):
+    """The leaderboard of a CompareResult as a rich Table (best first)."""
+    import math
+
+    from rich.table import Table
+
+    metric = result.settings["metric"]
+    table = Table(title=f"{result.dataset['name']}: strategies ranked by {metric} "
+                        f"({result.settings['folds']}-fold x {result.settings['repeats']})")
+    for column, justify in (("rank", "right"), ("strategy", "left"), (metric, "right"),
+                            ("95% CI", "right"), ("p vs best", "right"),
+                            ("bal. acc", "right"), ("fit s", "right"), ("status", "left")):
+        table.add_column(column, justify=justify, no_wrap=column in ("strategy", "95% CI"))
+    for row in result.leaderboard.head(limit).to_dict(orient="records"):
+        ok = not math.isnan(row[metric])
+        table.add_row(
+            "" if math.isnan(row["rank"]) else str(int(row["rank"])), row["strategy"],
+            f"{row[metric]:.3f}" if ok else "-",
+            f"[{row[metric + '_low']:.3f}, {row[metric + '_high']:.3f}]" if ok else "-",
+            f"{row['p_vs_best']:.3f}" if ok else "-",
+            f"{row['balanced_accuracy']:.3f}" if ok else "-",
+            f"{row['fit_time']:.2f}" if not math.isnan(row["fit_time"]) else "-",
+            row["status"] if row["status"] == "ok" else f"[red]{row['status']}[/]: "
+            f"{row['error'][:60]}",
+        )
+    return table

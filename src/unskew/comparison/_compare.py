@@ -1,0 +1,335 @@
+"""``unskew.compare``: cross-validate many strategies on a user's data, honestly."""
+
+from __future__ import annotations
+
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+from .._version import __version__
+from ..datasets import Dataset, as_dataset
+from ..datasets._table import make_dataset
+from ..exceptions import DataError
+from ..metrics import METRICS
+from ._cache import TaskCache
+from ._engine import aggregate, aligned_proba, build_estimator, plan_tasks, run_tasks
+from ._model import save_model
+from ._result import CompareResult
+from ._splits import check_class_sizes, make_splits
+from ._stats import bootstrap_interval
+from .strategies import resolve
+
+_N_OOF = 5  # strategies whose out-of-fold predictions the report plots
+
+
+def compare(data, target: str | None = None, *, metric: str = "macro_f1",
+            strategies=None, preset: str = "default", folds: int = 5, repeats: int = 2,
+            groups: str | None = None, time_column: str | None = None,
+            min_class_size: int | None = None, holdout: float = 0.2,
+            time_budget: float | None = None, n_jobs: int = 1, out=None,
+            random_state: int = 0, diagnose: bool = True, progress: bool | None = None,
+            drop=None, command: str | None = None) -> CompareResult:
+    """Cross-validate imbalance strategies on a dataset, rank them, and refit the winner.
+
+    Every strategy is scored on the same repeated stratified folds (resampling only inside
+    training folds), with a 95% confidence interval from the Nadeau-Bengio corrected variance
+    and a corrected resampled t-test against the best. The winner's score is then measured on a
+    stratified hold-out that the selection never saw, and the winner is refitted on all rows.
+
+    Parameters
+    ----------
+    data : Dataset, str, path-like or DataFrame
+        A :class:`~unskew.datasets.Dataset`, a CSV/Parquet path or data frame (give
+        ``target``), or a benchmark name such as ``"binary:yeast4"``.
+    target : str, optional
+        The label column of a table.
+    metric : str, default="macro_f1"
+        Selection metric, a key of :data:`unskew.metrics.METRICS`; all others are reported.
+    strategies : list of str, optional
+        Strategy names (``["smote+lr", "weighted+hgb"]``); by default those of ``preset``.
+    preset : {"fast", "default", "thorough"}, default="default"
+        Which strategies to run when ``strategies`` is not given.
+    folds, repeats : int, default=5, 2
+        Repeated stratified K-fold of the selection data.
+    groups : str, optional
+        Column whose values (patients, customers) must stay within one fold; it is not used as
+        a feature.
+    time_column : str, optional
+        Column to split forward in time (train on the past); not used as a feature.
+    min_class_size : int, optional
+        Drop classes with fewer rows than this (recorded in ``warnings``).
+    holdout : float, default=0.2
+        Share of rows kept out of the selection for the honest estimate (0 to skip it).
+    time_budget : float, optional
+        Seconds after which strategies not yet started are skipped (recorded).
+    n_jobs : int, default=1
+        Parallel worker processes.
+    out : path-like, optional
+        Folder for ``report.html``, ``leaderboard.csv``, ``result.json``, ``model.skops`` and
+        the task cache (a rerun with the same settings resumes from it).
+    random_state : int, default=0
+        Seed of the splits and of every strategy.
+    diagnose : bool, default=True
+        Profile the data with :func:`unskew.diagnose` for the report.
+    progress : bool, optional
+        Progress bar on a terminal, log lines otherwise; ``None`` shows it only on a terminal.
+    drop : list of str, optional
+        Columns of a table to leave out.
+    command : str, optional
+        The command line to record in the report.
+
+    Returns
+    -------
+    CompareResult
+
+    Examples
+    --------
+    >>> import unskew
+    >>> result = unskew.compare("binary:yeast4", strategies=["none+lr", "weighted+lr"],
+    ...                         folds=3, repeats=1, diagnose=False, progress=False)
+    >>> result.best_ in {"none+lr", "weighted+lr"}, list(result.leaderboard["rank"])
+    (True, [1.0, 2.0])
+    >>> result.honest["method"]
+    'holdout'
+    """
+    started = time.perf_counter()
+    if metric not in METRICS:
+        raise DataError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}")
+    if folds < 2:
+        raise DataError(f"folds must be at least 2, got {folds}")
+    if repeats < 1:
+        raise DataError(f"repeats must be at least 1, got {repeats}")
+    if not 0.0 <= holdout < 0.5:
+        raise DataError(f"holdout must be in [0, 0.5), got {holdout}")
+    chosen = resolve(strategies, preset=preset)
+    runnable = [s for s in chosen if s.available]
+    notes = [f"strategy {s.name} skipped: needs pip install \"unskew[{s.requires}]\""
+             for s in chosen if not s.available]
+    if not runnable:
+        raise DataError("no strategy can run: " + "; ".join(notes))
+    out = _prepare_out(out)
+
+    dataset = as_dataset(data, target, drop=drop)
+    dataset, split_on, notes = _prepare(dataset, groups, time_column, min_class_size, notes)
+    if dataset.n_classes > 2:
+        notes += [f"strategy {s.name} skipped: it only applies to binary targets"
+                  for s in runnable if s.binary_only]
+        runnable = [s for s in runnable if not s.binary_only]
+        if not runnable:
+            raise DataError("every chosen strategy is binary-only and the target has "
+                            f"{dataset.n_classes} classes")
+    y = dataset.y.to_numpy()
+    labels = np.unique(y)
+    X = dataset.X
+
+    sel, hold = _holdout_split(y, holdout, folds, split_on, random_state, notes)
+    splits = make_splits(y[sel], folds=folds, repeats=repeats,
+                         groups=None if groups is None else split_on[sel],
+                         time=None if time_column is None else split_on[sel],
+                         random_state=random_state)
+    settings = {"metric": metric, "folds": folds, "repeats": repeats, "holdout": holdout,
+                "groups": groups, "time": time_column, "min_class_size": min_class_size}
+    tasks = plan_tasks([s.name for s in runnable], splits, data_hash=dataset.source_hash,
+                       seed=random_state, settings=settings)
+    cache = TaskCache(None if out is None else out / "cache")
+    X_sel = X.iloc[sel].reset_index(drop=True)
+    results = run_tasks(tasks, X_sel, y[sel], labels, dataset.feature_types,
+                        random_state=random_state, n_jobs=n_jobs, cache=cache,
+                        progress=progress, time_budget=time_budget)
+    greater = {name: spec.greater_is_better for name, spec in METRICS.items()}
+    test_train = 1.0 / (folds - 1)
+    board, fold_scores = aggregate(tasks, results, metric=metric, metrics=list(METRICS),
+                                   greater_is_better=greater, test_train_ratio=test_train)
+    ranked = board[board["rank"].notna()]
+    if ranked.empty:
+        errors = "; ".join(f"{r.strategy}: {r.error}" for r in board.itertuples())
+        raise DataError(f"every strategy failed or was skipped: {errors}")
+    best = str(ranked.iloc[0]["strategy"])
+    oof = _out_of_fold(tasks, results, ranked["strategy"].head(_N_OOF).tolist(), len(sel),
+                       labels)
+
+    honest = _honest_estimate(best, X, y, labels, sel, hold, dataset.feature_types, metric,
+                              random_state)
+    final = build_estimator(best, dataset.feature_types, random_state)
+    final.fit(X, y)
+    profile = None
+    if diagnose:
+        from ..diagnosis import diagnose as run_diagnose
+
+        profile = run_diagnose(dataset, cv=folds, random_state=random_state)
+    versions = _versions()
+    result = CompareResult(
+        leaderboard=board, fold_scores=fold_scores, best_=best, best_estimator_=final,
+        honest=honest,
+        settings={**settings, "seed": random_state, "preset": preset if strategies is None
+                  else None, "strategies": [s.name for s in chosen], "n_jobs": n_jobs,
+                  "time_budget": time_budget, "command": command,
+                  "n_selection_rows": int(sel.size), "n_holdout_rows": int(hold.size)},
+        dataset={"name": dataset.name, "source_hash": dataset.source_hash,
+                 "n_samples": dataset.n_samples, "n_features": dataset.n_features,
+                 "class_counts": dataset.class_counts, "feature_types": dataset.feature_types,
+                 "imbalance_ratio": dataset.imbalance_ratio},
+        classes=labels.tolist(), y=y[sel], oof=oof, profile=profile, warnings=notes,
+        versions=versions, timings={"total_s": time.perf_counter() - started},
+    )
+    if out is not None:
+        _write_outputs(result, dataset, out)
+    return result
+
+
+def _prepare_out(out) -> Path | None:
+    if out is None:
+        return None
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".unskew-write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise DataError(f"cannot write to the output folder {str(out)!r}: {exc.strerror}; "
+                        "choose another with --out") from exc
+    return out
+
+
+def _prepare(dataset: Dataset, groups, time_column, min_class_size, notes):
+    X = dataset.X
+    split_on = None
+    for param, column in (("groups", groups), ("time", time_column)):
+        if column is None:
+            continue
+        if column not in X.columns:
+            from .._utils._text import did_you_mean
+
+            raise DataError(f"--{param} column {column!r} is not among the features"
+                            f"{did_you_mean(column, X.columns)}")
+        split_on = X[column].to_numpy()
+        X = X.drop(columns=[column])
+        notes.append(f"column {column!r} is used for splitting ({param}) and not as a feature")
+    if groups is not None and time_column is not None:
+        raise DataError("use either groups or time, not both")
+    empty = [c for c in X.columns if X[c].isna().all()]
+    if empty:
+        raise DataError(f"column(s) {', '.join(map(repr, empty))} are entirely missing; drop "
+                        f"them (--drop {' '.join(empty)})")
+    y = dataset.y
+    if min_class_size is not None:
+        counts = y.value_counts()
+        small = counts[counts < min_class_size]
+        if len(small):
+            keep = ~y.isin(small.index).to_numpy()
+            notes.append("dropped classes smaller than --min-class-size "
+                         f"{min_class_size}: " + ", ".join(f"{c!r} ({n} rows)"
+                                                           for c, n in small.items()))
+            X, y = X[keep].reset_index(drop=True), y[keep].reset_index(drop=True)
+            split_on = None if split_on is None else split_on[keep]
+    types = {c: t for c, t in dataset.feature_types.items() if c in X.columns}
+    if X is not dataset.X:
+        dataset = make_dataset(X, y, types, name=dataset.name, description=dataset.description)
+    return dataset, split_on, notes
+
+
+def _holdout_split(y, holdout, folds, split_on, seed, notes):
+    rows = np.arange(y.size)
+    if holdout == 0:
+        notes.append("no hold-out: the winner's score is the cross-validated selection score, "
+                     "which is optimistic")
+        return rows, rows[:0]
+    labels, counts = np.unique(y, return_counts=True)
+    n_hold = np.floor(counts * holdout)
+    if (n_hold < 1).any() or ((counts - n_hold) < folds).any():
+        small = [f"{c!r} ({n} rows)" for c, n, h in zip(labels.tolist(), counts, n_hold,
+                                                        strict=True)
+                 if h < 1 or n - h < folds]
+        notes.append("no hold-out: classes " + ", ".join(small) + " are too small to share "
+                     "between a hold-out and the folds; the winner's score is the selection "
+                     "score, which is optimistic")
+        return rows, rows[:0]
+    check_class_sizes(y, folds)
+    sel, hold = train_test_split(rows, test_size=holdout, stratify=y, random_state=seed)
+    return np.sort(sel), np.sort(hold)
+
+
+def _out_of_fold(tasks, results, names, n_rows, labels) -> dict:
+    oof = {}
+    for name in names:
+        proba = np.full((n_rows, labels.size), np.nan)
+        for task in tasks:
+            record = results.get(task.key, {})
+            if task.strategy == name and task.split.repeat == 0 and "proba" in record:
+                proba[task.split.test] = record["proba"]
+        if not np.isnan(proba).any():
+            oof[name] = proba
+    return oof
+
+
+def _honest_estimate(best, X, y, labels, sel, hold, feature_types, metric, seed) -> dict:
+    if hold.size == 0:
+        return {"method": "unavailable", "metric": metric, "mean": None, "low": None,
+                "high": None, "n_rows": 0,
+                "note": "no hold-out was possible; the leaderboard score is optimistic"}
+    estimator = build_estimator(best, feature_types, seed)
+    estimator.fit(X.iloc[sel], y[sel])
+    spec = METRICS[metric]
+    if spec.kind == "label":
+        pred = np.asarray(estimator.predict(X.iloc[hold]))
+    else:
+        pred = aligned_proba(estimator, X.iloc[hold], labels)
+        if labels.size == 2:
+            pred = pred[:, 1]
+    ci = bootstrap_interval(y[hold], pred, spec.function, random_state=seed)
+    return {"method": "holdout", "metric": metric, "mean": ci.mean, "low": ci.low,
+            "high": ci.high, "n_rows": int(hold.size),
+            "note": f"{best} refitted on the {sel.size} selection rows and scored once on "
+                    f"{hold.size} held-out rows the selection never saw (95% stratified "
+                    "bootstrap interval)"}
+
+
+def _versions() -> dict:
+    import imblearn
+    import sklearn
+
+    return {"unskew": __version__, "scikit-learn": sklearn.__version__,
+            "imbalanced-learn": imblearn.__version__, "numpy": np.__version__,
+            "pandas": pd.__version__, "python": platform.python_version()}
+
+
+def _write_outputs(result: CompareResult, dataset: Dataset, out: Path) -> None:
+    board = result.leaderboard
+    top = board.iloc[0]
+    metric = result.settings["metric"]
+    metadata = {
+        "strategy": result.best_, "classes": result.classes,
+        "feature_names": list(dataset.X.columns.drop(
+            [c for c in (result.settings["groups"], result.settings["time"]) if c],
+            errors="ignore")),
+        "feature_types": {c: t for c, t in dataset.feature_types.items()
+                          if c not in (result.settings["groups"], result.settings["time"])},
+        "target": str(dataset.y.name), "metric": metric,
+        "cv_score": {"mean": float(top[metric]), "low": float(top[f"{metric}_low"]),
+                     "high": float(top[f"{metric}_high"])},
+        "honest": result.honest, "threshold": _threshold_of(result.best_estimator_),
+        "data_hash": dataset.source_hash, "dataset": dataset.name,
+        "versions": result.versions, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    save_model(result.best_estimator_, out / "model.skops", metadata)
+    board.to_csv(out / "leaderboard.csv", index=False)
+    result.to_json(out / "result.json")
+    result.to_html(out / "report.html")
+
+
+def _threshold_of(estimator):
+    """The decision threshold a fitted meta-estimator carries, if any (for the metadata)."""
+    for attr in ("best_threshold_", "threshold_"):
+        value = getattr(estimator, attr, None)
+        if value is not None:
+            return float(value)
+    inner = getattr(estimator, "estimator_", None)
+    return None if inner is None or inner is estimator else _threshold_of(inner)
+
+
+__all__ = ["compare"]

@@ -1,0 +1,230 @@
+"""Plan (strategy x split) tasks, run them, cache each one, and aggregate the scores.
+
+Resampling happens only inside each strategy's pipeline ``fit`` on a training fold; every
+strategy is scored on the same splits so the comparison is paired.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import clone
+
+from ..metrics import classification_summary
+from ._cache import TaskCache, task_key
+from ._splits import Split
+from ._stats import corrected_interval, corrected_paired_ttest
+
+
+@dataclass(frozen=True)
+class Task:
+    """One unit of work: fit one strategy on one split's training rows, score its test rows."""
+
+    strategy: str
+    split: Split
+    key: str
+
+
+def build_estimator(strategy_name: str, feature_types: dict, random_state):
+    """Build a strategy's unfitted estimator by name (workers look it up themselves)."""
+    from .strategies import REGISTRY
+
+    return REGISTRY[strategy_name].build(feature_types, random_state)
+
+
+def aligned_proba(estimator, X, labels: np.ndarray) -> np.ndarray:
+    """``predict_proba`` with columns in the order of ``labels`` (zeros for unseen classes)."""
+    proba = np.asarray(estimator.predict_proba(X), dtype=np.float64)
+    out = np.zeros((proba.shape[0], labels.size))
+    position = {c: i for i, c in enumerate(labels.tolist())}
+    for j, c in enumerate(np.asarray(estimator.classes_).tolist()):
+        out[:, position[c]] = proba[:, j]
+    return out
+
+
+def run_task(task: Task, X: pd.DataFrame, y: np.ndarray, labels: np.ndarray,
+             feature_types: dict, random_state) -> dict:
+    """Fit and score one task; errors are caught and returned, never raised."""
+    start = time.perf_counter()
+    try:
+        estimator = build_estimator(task.strategy, feature_types, random_state)
+        train, test = task.split.train, task.split.test
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # convergence chatter from 100s of fits
+            estimator.fit(X.iloc[train], y[train])
+            fit_time = time.perf_counter() - start
+            y_pred = np.asarray(estimator.predict(X.iloc[test]))
+            proba = aligned_proba(estimator, X.iloc[test], labels)
+            scores = classification_summary(y[test], y_pred, y_proba=proba, labels=labels)
+        return {"status": "ok", "scores": {k: float(v) for k, v in scores.items()},
+                "fit_time": fit_time, "time": time.perf_counter() - start, "proba": proba}
+    except Exception as exc:  # one strategy failing must never stop the run
+        last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+        where = f" ({last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})" if last else ""
+        return {"status": "error", "error": f"{type(exc).__name__}: {exc}{where}",
+                "time": time.perf_counter() - start}
+
+
+class _Progress:
+    """A rich progress bar on a terminal, plain log lines otherwise (CI, pipes, notebooks)."""
+
+    def __init__(self, total: int, enabled: bool | None):
+        self.total, self.done = total, 0
+        self.tty = sys.stderr.isatty() if enabled is None else enabled and sys.stderr.isatty()
+        self.plain = enabled is None and not self.tty or (enabled and not self.tty)
+        self._bar = None
+        self._start = time.perf_counter()
+        if self.tty:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self._bar = Progress(TextColumn("[bold]compare"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                                 TextColumn("{task.description}"),
+                                 console=Console(stderr=True), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("", total=total)
+
+    def advance(self, description: str) -> None:
+        self.done += 1
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, description=description)
+        elif self.plain:
+            elapsed = time.perf_counter() - self._start
+            eta = elapsed / self.done * (self.total - self.done)
+            print(f"[{self.done}/{self.total}] {description} (elapsed {elapsed:.0f}s, "
+                  f"eta {eta:.0f}s)", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def run_tasks(tasks: list[Task], X, y, labels, feature_types, *, random_state, n_jobs: int,
+              cache: TaskCache, progress: bool | None, time_budget: float | None) -> dict:
+    """Run every task not already cached; return ``{task.key: record}``.
+
+    Tasks are submitted one strategy at a time, so a time budget stops between strategies
+    (those not started are recorded as skipped).
+    """
+    results: dict[str, dict] = {}
+    bar = _Progress(len(tasks), progress)
+    start = time.perf_counter()
+    by_strategy: dict[str, list[Task]] = {}
+    for task in tasks:
+        by_strategy.setdefault(task.strategy, []).append(task)
+    try:
+        with Parallel(n_jobs=n_jobs, return_as="generator_unordered") as parallel:
+            for name, group in by_strategy.items():
+                todo = []
+                for task in group:
+                    cached = cache.get(task.key)
+                    if cached is not None:
+                        results[task.key] = cached
+                        bar.advance(f"{name} (cached)")
+                    else:
+                        todo.append(task)
+                if not todo:
+                    continue
+                if time_budget is not None and time.perf_counter() - start > time_budget:
+                    for task in todo:
+                        results[task.key] = {"status": "skipped",
+                                             "error": f"time budget of {time_budget:g}s spent"}
+                        bar.advance(f"{name} skipped")
+                    continue
+                threads = None if n_jobs == 1 else 1
+                jobs = (delayed(_keyed)(t, X, y, labels, feature_types, random_state, threads)
+                        for t in todo)
+                for key, record in parallel(jobs):
+                    results[key] = record
+                    if record["status"] == "ok":
+                        cache.put(key, record)
+                    bar.advance(f"{name}")
+    finally:
+        bar.close()
+    return results
+
+
+def _keyed(task, X, y, labels, feature_types, random_state, threads):
+    from threadpoolctl import threadpool_limits
+
+    # parallel tasks already use every core; nested BLAS/OpenMP threads would oversubscribe
+    with threadpool_limits(limits=threads):
+        return task.key, run_task(task, X, y, labels, feature_types, random_state)
+
+
+def plan_tasks(strategies: list[str], splits: list[Split], *, data_hash: str, seed,
+               settings: dict) -> list[Task]:
+    """One task per (strategy, split), keyed for the cache."""
+    return [
+        Task(name, split, task_key(data=data_hash, strategy=name, repeat=split.repeat,
+                                   fold=split.fold, seed=seed, **settings))
+        for name in strategies
+        for split in splits
+    ]
+
+
+def aggregate(tasks: list[Task], results: dict, *, metric: str, metrics: list[str],
+              greater_is_better: dict, test_train_ratio: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fold scores -> leaderboard with corrected CIs, p-values against the best, and ranks."""
+    rows = []
+    for task in tasks:
+        record = results.get(task.key, {"status": "skipped", "error": "not run"})
+        row = {"strategy": task.strategy, "repeat": task.split.repeat, "fold": task.split.fold,
+               "status": record["status"], "error": record.get("error", ""),
+               "fit_time": record.get("fit_time", np.nan), "time": record.get("time", np.nan)}
+        row.update(record.get("scores", {}))
+        rows.append(row)
+    folds = pd.DataFrame(rows)
+    board = []
+    for name, group in folds.groupby("strategy", sort=False):
+        entry = {"strategy": name, "n_ok": int((group["status"] == "ok").sum()),
+                 "n_tasks": len(group)}
+        failed = group[group["status"] != "ok"]
+        entry["status"] = "ok" if failed.empty else (
+            "failed" if entry["n_ok"] == 0 else "partial")
+        entry["error"] = failed["error"].iloc[0] if not failed.empty else ""
+        ok = group[group["status"] == "ok"]
+        for m in metrics:
+            if entry["status"] == "ok" and m in ok:
+                ci = corrected_interval(ok[m].to_numpy(), test_train_ratio=test_train_ratio)
+            else:
+                ci = None
+            entry[m] = ci.mean if ci else np.nan
+            entry[f"{m}_low"] = ci.low if ci else np.nan
+            entry[f"{m}_high"] = ci.high if ci else np.nan
+        entry["fit_time"] = float(ok["fit_time"].mean()) if not ok.empty else np.nan
+        board.append(entry)
+    board = pd.DataFrame(board)
+    complete = board[board["status"] == "ok"]
+    sign = 1 if greater_is_better[metric] else -1
+    board["rank"] = np.nan
+    board["p_vs_best"] = np.nan
+    if not complete.empty:
+        order = (sign * complete[metric]).sort_values(ascending=False).index
+        board.loc[order, "rank"] = np.arange(1, len(order) + 1)
+        best = board.loc[order[0], "strategy"]
+        best_scores = folds[folds["strategy"] == best].sort_values(["repeat", "fold"])[metric]
+        for idx in order:
+            other = folds[folds["strategy"] == board.loc[idx, "strategy"]]
+            other = other.sort_values(["repeat", "fold"])[metric]
+            board.loc[idx, "p_vs_best"] = corrected_paired_ttest(
+                best_scores.to_numpy(), other.to_numpy(), test_train_ratio=test_train_ratio)
+    board = board.sort_values(["rank", "strategy"], na_position="last").reset_index(drop=True)
+    lead = ["rank", "strategy", metric, f"{metric}_low", f"{metric}_high", "p_vs_best"]
+    rest = [c for c in board.columns if c not in lead]
+    return board[lead + rest], folds

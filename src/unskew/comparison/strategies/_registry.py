@@ -1,0 +1,103 @@
+"""The strategy registry: one table that the engine, the CLI, errors and the report all read.
+
+A strategy is a named candidate for ``unskew compare``, ``<method>+<model>`` (``smote+hgb``),
+built by a factory from the dataset's feature types. Families register their entries from their
+own module (``data``, ``weights``, ``decisions``, ``ensembles``, ``torch``); the engine never
+changes when a strategy is added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from ..._utils._text import did_you_mean
+
+PRESETS = ("fast", "default", "thorough")
+FAMILIES = ("baseline", "data", "weights", "decisions", "ensembles", "torch")
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """One named candidate: how to build its pipeline and where it belongs.
+
+    Parameters
+    ----------
+    name : str
+        ``<method>+<model>``, lower-case, no commas (``"smote+lr"``).
+    family : str
+        One of ``FAMILIES``; the module that registered it.
+    build : callable
+        ``build(feature_types, random_state) -> estimator``: an unfitted imbalanced-learn
+        Pipeline (preprocessing, optional resampler, model) or meta-estimator around one.
+    description : str
+        One sentence for ``--help``, errors and the report.
+    presets : frozenset of str
+        Which of ``PRESETS`` include it.
+    search_space : dict, optional
+        Small grid ``{param: [values]}`` tuned by successive halving inside the outer training
+        folds under the ``thorough`` preset.
+    requires : str, optional
+        The extra it needs (``"torch"``); listed but skipped when that extra is missing.
+    binary_only : bool, default=False
+        Whether it only applies to two-class targets (binary threshold tuning); ``compare``
+        skips it on multi-class data and says so.
+    """
+
+    name: str
+    family: str
+    build: Callable
+    description: str
+    presets: frozenset = field(default_factory=lambda: frozenset(PRESETS))
+    search_space: dict | None = None
+    requires: str | None = None
+    binary_only: bool = False
+
+    def __post_init__(self):
+        if self.family not in FAMILIES:
+            raise ValueError(f"strategy {self.name!r}: family must be one of {FAMILIES}")
+        if self.name != self.name.lower() or "," in self.name or "+" not in self.name:
+            raise ValueError(f"strategy name {self.name!r} must be '<method>+<model>', lower-case")
+        unknown = set(self.presets) - set(PRESETS)
+        if unknown:
+            raise ValueError(f"strategy {self.name!r}: unknown presets {sorted(unknown)}")
+
+    @property
+    def available(self) -> bool:
+        """Whether the extra it needs is installed."""
+        if self.requires is None:
+            return True
+        from importlib.util import find_spec
+
+        return find_spec(self.requires) is not None
+
+
+REGISTRY: dict[str, Strategy] = {}
+
+
+def register(strategy: Strategy) -> Strategy:
+    """Add a strategy to the registry (names are unique)."""
+    if strategy.name in REGISTRY:
+        raise ValueError(f"strategy {strategy.name!r} is already registered")
+    REGISTRY[strategy.name] = strategy
+    return strategy
+
+
+def resolve(names: Iterable[str] | None = None, *, preset: str = "default") -> list[Strategy]:
+    """Return the strategies named, or those of a preset, in registry order."""
+    from ...exceptions import DataError
+
+    if names is None:
+        if preset not in PRESETS:
+            raise DataError(f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}")
+        return [s for s in REGISTRY.values() if preset in s.presets]
+    chosen = []
+    for name in names:
+        name = name.strip()
+        if name not in REGISTRY:
+            raise DataError(
+                f"unknown strategy {name!r}{did_you_mean(name, REGISTRY)} (available: "
+                + ", ".join(REGISTRY) + ")"
+            )
+        chosen.append(REGISTRY[name])
+    return chosen

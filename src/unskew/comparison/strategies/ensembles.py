@@ -1,0 +1,128 @@
+"""Imbalance ensembles: each member sees a rebalanced draw of the training fold.
+
+These come from imbalanced-learn and rebalance inside their own ``fit`` (per tree or per
+boosting round), so, like every strategy, they never touch the test fold. They use the tree
+encoding (unscaled numbers, ordinal-coded categories).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from imblearn.ensemble import (
+    BalancedRandomForestClassifier,
+    EasyEnsembleClassifier,
+    RUSBoostClassifier,
+)
+from sklearn.ensemble import AdaBoostClassifier
+from sklearn.tree import DecisionTreeClassifier
+
+from ._models import build_pipeline, preprocessor
+from ._registry import Strategy, register
+
+__all__ = ["build_ensemble", "make_ensemble"]
+
+ENSEMBLES = ("balanced-rf", "easy-ensemble", "rusboost")
+
+
+def make_ensemble(method: str, random_state: int | None = None):
+    """Return the unfitted imbalance ensemble for ``method``.
+
+    Parameters
+    ----------
+    method : {"balanced-rf", "easy-ensemble", "rusboost"}
+        ``"balanced-rf"``: BalancedRandomForestClassifier (200 trees, each on a bootstrap
+        under-sampled to balance; ``sampling_strategy="all", replacement=True,
+        bootstrap=False``, the settings of Chen et al. 2004 and of imbalanced-learn >= 0.13);
+        ``"easy-ensemble"``: EasyEnsembleClassifier, 10 AdaBoost learners each on a balanced
+        random under-sample (Liu et al. 2009); ``"rusboost"``: RUSBoostClassifier, 100
+        boosting rounds of fully grown trees (as the C4.5 trees of Seiffert et al. 2010) with
+        random under-sampling at each round and a learning rate of 0.1: with shallow trees or
+        a rate of 1, imbalanced-learn's SAMME boosting usually stops after a few rounds, once
+        a member is "worse than random" on the reweighted data.
+    random_state : int or None, default=None
+        Seed.
+
+    Returns
+    -------
+    classifier
+        Unfitted.
+
+    Examples
+    --------
+    >>> make_ensemble("easy-ensemble", 0).n_estimators
+    10
+    """
+    if method == "balanced-rf":
+        return BalancedRandomForestClassifier(
+            n_estimators=200, sampling_strategy="all", replacement=True, bootstrap=False,
+            n_jobs=1, random_state=random_state,
+        )
+    if method == "easy-ensemble":
+        return EasyEnsembleClassifier(
+            n_estimators=10, estimator=AdaBoostClassifier(n_estimators=50), n_jobs=1,
+            random_state=random_state,
+        )
+    if method == "rusboost":
+        return RUSBoostClassifier(
+            estimator=DecisionTreeClassifier(), n_estimators=100, learning_rate=0.1,
+            random_state=random_state,
+        )
+    raise ValueError(f"unknown ensemble {method!r}; expected one of {', '.join(ENSEMBLES)}")
+
+
+def build_ensemble(method: str, feature_types: dict[str, str], random_state: int | None = None):
+    """Build ``preprocess -> ensemble``.
+
+    Parameters
+    ----------
+    method : {"balanced-rf", "easy-ensemble", "rusboost"}
+        See :func:`make_ensemble`.
+    feature_types : dict of str to str
+        ``Dataset.feature_types``.
+    random_state : int or None, default=None
+        Seed.
+
+    Returns
+    -------
+    imblearn.pipeline.Pipeline
+        Unfitted.
+
+    Examples
+    --------
+    >>> type(build_ensemble("rusboost", {"x": "numeric"}, 0)[-1]).__name__
+    'RUSBoostClassifier'
+    """
+    pre = preprocessor(feature_types, encoding="ordinal")
+    return build_pipeline(pre, make_ensemble(method, random_state))
+
+
+_ENTRIES = {
+    "balanced-rf+trees": (
+        "balanced-rf",
+        "Balanced random forest: 200 trees, each grown on a class-balanced random "
+        "under-sample of the training fold.",
+        {"model__max_features": ["sqrt", 0.5], "model__min_samples_leaf": [1, 3]},
+    ),
+    "easy-ensemble+ada": (
+        "easy-ensemble",
+        "EasyEnsemble: 10 AdaBoost models, each trained on a balanced random under-sample.",
+        {"model__n_estimators": [10, 20], "model__estimator__learning_rate": [0.5, 1.0]},
+    ),
+    "rusboost+trees": (
+        "rusboost",
+        "RUSBoost: 100 rounds of boosted decision trees (learning rate 0.1), with a random "
+        "under-sample to balance at every round.",
+        {"model__learning_rate": [0.1, 0.3], "model__estimator__max_depth": [None, 8]},
+    ),
+}
+
+for _name, (_method, _description, _space) in _ENTRIES.items():
+    register(Strategy(
+        name=_name,
+        family="ensembles",
+        build=partial(build_ensemble, _method),
+        description=_description,
+        presets=frozenset({"default", "thorough"}),
+        search_space=_space,
+    ))

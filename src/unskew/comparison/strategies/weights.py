@@ -1,0 +1,63 @@
+"""Weighting strategies: the model itself pays more for errors on rare classes.
+
+``class_weight="balanced"`` weighs class ``c`` by ``N / (C * n_c)`` on each training fold, the
+same values as ``unskew.weights.class_weights(y, "balanced")``; the weights are recomputed by the
+model in ``fit``, so they never see the test fold.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from ._models import build_pipeline, make_model, preprocessor
+from ._registry import Strategy, register
+from ._spaces import MODEL_SPACES
+
+__all__ = ["build_weighted"]
+
+
+def build_weighted(model: str, feature_types: dict[str, str], random_state: int | None = None):
+    """Build ``preprocess -> model(class_weight="balanced")``.
+
+    Parameters
+    ----------
+    model : {"lr", "hgb", "rf"}
+        The base model.
+    feature_types : dict of str to str
+        ``Dataset.feature_types``.
+    random_state : int or None, default=None
+        Seed of the model.
+
+    Returns
+    -------
+    imblearn.pipeline.Pipeline
+        Unfitted.
+
+    Examples
+    --------
+    >>> build_weighted("hgb", {"x": "numeric"}, 0).named_steps["model"].class_weight
+    'balanced'
+    """
+    encoding = "onehot" if model == "lr" else "ordinal"
+    pre = preprocessor(feature_types, encoding=encoding, dense=model == "hgb")
+    return build_pipeline(pre, make_model(model, random_state, class_weight="balanced"))
+
+
+_DESCRIPTIONS = {
+    "lr": "Logistic regression with balanced class weights (N / (C * n_c)) on scaled one-hot "
+          "features.",
+    "hgb": "Histogram gradient boosting with balanced class weights (N / (C * n_c)).",
+    "rf": "Random forest (200 trees) with balanced class weights (N / (C * n_c)).",
+}
+_FAST = {"lr", "hgb"}
+
+for _model in ("lr", "hgb", "rf"):
+    register(Strategy(
+        name=f"weighted+{_model}",
+        family="weights",
+        build=partial(build_weighted, _model),
+        description=_DESCRIPTIONS[_model],
+        presets=frozenset({"fast", "default", "thorough"} if _model in _FAST
+                          else {"default", "thorough"}),
+        search_space=MODEL_SPACES[_model],
+    ))
