@@ -284,3 +284,14 @@ def test_compare_skips_binary_only_strategies_on_multiclass():
     assert list(result.leaderboard["strategy"]) == ["none+lr"]
     assert any("tuned-threshold+lr skipped" in w for w in result.warnings)
     assert result.oof["none+lr"].shape == (result.settings["n_selection_rows"], 3)
+
+
+def test_compare_tune_nests_successive_halving(table):
+    """Check that tuning wraps the winner in a halving search refitted on the best params."""
+    from sklearn.model_selection import HalvingGridSearchCV
+
+    result = unskew.compare(table, target="label", strategies=["none+lr"], folds=3,
+                            repeats=1, tune=True, progress=False, diagnose=False)
+    assert isinstance(result.best_estimator_, HalvingGridSearchCV)
+    assert "model__C" in result.best_estimator_.best_params_
+    assert result.settings["tune"] is True

@@ -32,7 +32,7 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
             min_class_size: int | None = None, holdout: float = 0.2,
             time_budget: float | None = None, n_jobs: int = 1, out=None,
             random_state: int = 0, diagnose: bool = True, progress: bool | None = None,
-            drop=None, command: str | None = None) -> CompareResult:
+            drop=None, tune: bool | None = None, command: str | None = None) -> CompareResult:
     """Cross-validate imbalance strategies on a dataset, rank them, and refit the winner.
 
     Every strategy is scored on the same repeated stratified folds (resampling only inside
@@ -79,6 +79,9 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
         Progress bar on a terminal, log lines otherwise; ``None`` shows it only on a terminal.
     drop : list of str, optional
         Columns of a table to leave out.
+    tune : bool, optional
+        Tune each strategy's small search space by successive halving inside every outer
+        training fold (nested, so scores stay honest). Default: only for ``preset="thorough"``.
     command : str, optional
         The command line to record in the report.
 
@@ -133,8 +136,11 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
                          random_state=random_state)
     settings = {"metric": metric, "folds": folds, "repeats": repeats, "holdout": holdout,
                 "groups": groups, "time": time_column, "min_class_size": min_class_size}
+    tuned = metric if (preset == "thorough" and strategies is None if tune is None
+                       else tune) else None
+    settings["tune"] = tuned is not None
     tasks = plan_tasks([s.name for s in runnable], splits, data_hash=dataset.source_hash,
-                       seed=random_state, settings=settings)
+                       seed=random_state, settings=settings, tune=tuned)
     cache = TaskCache(None if out is None else out / "cache")
     X_sel = X.iloc[sel].reset_index(drop=True)
     results = run_tasks(tasks, X_sel, y[sel], labels, dataset.feature_types,
@@ -153,8 +159,8 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
                        labels)
 
     honest = _honest_estimate(best, X, y, labels, sel, hold, dataset.feature_types, metric,
-                              random_state)
-    final = build_estimator(best, dataset.feature_types, random_state)
+                              random_state, tuned)
+    final = build_estimator(best, dataset.feature_types, random_state, tune=tuned)
     final.fit(X, y)
     profile = None
     if diagnose:
@@ -267,12 +273,12 @@ def _out_of_fold(tasks, results, names, n_rows, labels) -> dict:
     return oof
 
 
-def _honest_estimate(best, X, y, labels, sel, hold, feature_types, metric, seed) -> dict:
+def _honest_estimate(best, X, y, labels, sel, hold, feature_types, metric, seed, tuned) -> dict:
     if hold.size == 0:
         return {"method": "unavailable", "metric": metric, "mean": None, "low": None,
                 "high": None, "n_rows": 0,
                 "note": "no hold-out was possible; the leaderboard score is optimistic"}
-    estimator = build_estimator(best, feature_types, seed)
+    estimator = build_estimator(best, feature_types, seed, tune=tuned)
     estimator.fit(X.iloc[sel], y[sel])
     spec = METRICS[metric]
     if spec.kind == "label":

@@ -30,13 +30,33 @@ class Task:
     strategy: str
     split: Split
     key: str
+    tune: str | None = None
 
 
-def build_estimator(strategy_name: str, feature_types: dict, random_state):
-    """Build a strategy's unfitted estimator by name (workers look it up themselves)."""
+def build_estimator(strategy_name: str, feature_types: dict, random_state, *,
+                    tune: str | None = None):
+    """Build a strategy's unfitted estimator by name (workers look it up themselves).
+
+    With ``tune`` (a metric name) and a strategy that declares a search space, the estimator
+    is wrapped in successive halving over that space, scored by ``tune`` with 3-fold inner CV;
+    fitted on an outer training fold, the search is nested inside it.
+    """
     from .strategies import REGISTRY
 
-    return REGISTRY[strategy_name].build(feature_types, random_state)
+    strategy = REGISTRY[strategy_name]
+    estimator = strategy.build(feature_types, random_state)
+    if tune is None or not strategy.search_space:
+        return estimator
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import HalvingGridSearchCV, StratifiedKFold
+
+    from ..metrics import get_scorer
+
+    return HalvingGridSearchCV(
+        estimator, strategy.search_space, factor=3, resource="n_samples",
+        cv=StratifiedKFold(3, shuffle=True, random_state=random_state),
+        scoring=get_scorer(tune), refit=True, random_state=random_state, error_score="raise",
+    )
 
 
 def aligned_proba(estimator, X, labels: np.ndarray) -> np.ndarray:
@@ -54,7 +74,7 @@ def run_task(task: Task, X: pd.DataFrame, y: np.ndarray, labels: np.ndarray,
     """Fit and score one task; errors are caught and returned, never raised."""
     start = time.perf_counter()
     try:
-        estimator = build_estimator(task.strategy, feature_types, random_state)
+        estimator = build_estimator(task.strategy, feature_types, random_state, tune=task.tune)
         train, test = task.split.train, task.split.test
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence chatter from 100s of fits
@@ -168,11 +188,11 @@ def _keyed(task, X, y, labels, feature_types, random_state, threads):
 
 
 def plan_tasks(strategies: list[str], splits: list[Split], *, data_hash: str, seed,
-               settings: dict) -> list[Task]:
+               settings: dict, tune: str | None = None) -> list[Task]:
     """One task per (strategy, split), keyed for the cache."""
     return [
         Task(name, split, task_key(data=data_hash, strategy=name, repeat=split.repeat,
-                                   fold=split.fold, seed=seed, **settings))
+                                   fold=split.fold, seed=seed, tuned_on=tune, **settings), tune)
         for name in strategies
         for split in splits
     ]
