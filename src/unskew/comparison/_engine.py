@@ -23,6 +23,10 @@ from ._splits import Split
 from ._stats import corrected_interval, corrected_paired_ttest
 
 
+# range of each metric whose range is not [0, 1]
+_BOUNDS = {"mcc": (-1.0, 1.0), "brier": (0.0, 2.0), "log_loss": (0.0, np.inf)}
+
+
 @dataclass(frozen=True)
 class Task:
     """One unit of work: fit one strategy on one split's training rows, score its test rows."""
@@ -224,9 +228,11 @@ def aggregate(tasks: list[Task], results: dict, *, metric: str, metrics: list[st
                 ci = corrected_interval(ok[m].to_numpy(), test_train_ratio=test_train_ratio)
             else:
                 ci = None
+            # the t-interval is symmetric but the metric is bounded: clip to its range
+            lo, hi = _BOUNDS.get(m, (0.0, 1.0))
             entry[m] = ci.mean if ci else np.nan
-            entry[f"{m}_low"] = ci.low if ci else np.nan
-            entry[f"{m}_high"] = ci.high if ci else np.nan
+            entry[f"{m}_low"] = max(ci.low, lo) if ci else np.nan
+            entry[f"{m}_high"] = min(ci.high, hi) if ci else np.nan
         entry["fit_time"] = float(ok["fit_time"].mean()) if not ok.empty else np.nan
         board.append(entry)
     board = pd.DataFrame(board)

@@ -1,0 +1,105 @@
+"""A small hand-made :class:`~unskew.comparison.CompareResult` for doctests and tests.
+
+No model is fitted: the leaderboard, fold scores and out-of-fold probabilities are drawn from a
+seeded generator, so building it takes milliseconds and the report renders deterministically.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..metrics import METRICS
+
+
+def tiny_result(*, n_classes: int = 2, n_samples: int = 240, failed_error: str | None = None,
+                profile=None, seed: int = 0):
+    """Build a deterministic ``CompareResult`` of three strategies (one may have failed).
+
+    Parameters
+    ----------
+    n_classes : int, default=2
+        Number of classes: two at about 88:12, or more where class ``k`` has about half as
+        many rows as class ``k - 1``.
+    n_samples : int, default=240
+        Rows of the (fake) selection data.
+    failed_error : str, optional
+        When given, a fourth strategy ``broken+lr`` failed with this error message.
+    profile : object, optional
+        Stored as ``result.profile`` (anything with ``to_dict()``, or None).
+    seed : int, default=0
+        Seed of the generator.
+
+    Returns
+    -------
+    CompareResult
+
+    Examples
+    --------
+    >>> from unskew.report._example import tiny_result
+    >>> result = tiny_result(failed_error="boom")
+    >>> result.best_, list(result.leaderboard["status"])
+    ('smote+lr', ['ok', 'ok', 'ok', 'failed'])
+    """
+    from ..comparison import CompareResult
+
+    rng = np.random.default_rng(seed)
+    classes = ["negative", "positive"] if n_classes == 2 else [f"c{i}" for i in range(n_classes)]
+    weights = np.array([0.88, 0.12]) if n_classes == 2 else 0.5 ** np.arange(n_classes)
+    weights = weights / weights.sum()
+    y = rng.choice(np.array(classes, dtype=object), size=n_samples, p=weights)
+    names = ["smote+lr", "weighted+lr", "none+lr"]
+    oof = {}
+    for skill, name in zip((2.0, 1.6, 0.8), names, strict=True):
+        logits = rng.normal(size=(n_samples, n_classes))
+        logits[np.arange(n_samples), [classes.index(v) for v in y]] += skill
+        proba = np.exp(logits)
+        oof[name] = proba / proba.sum(axis=1, keepdims=True)
+    metric = "macro_f1"
+    rows, folds = [], []
+    for rank, (name, mean) in enumerate(zip(names, (0.74, 0.71, 0.62), strict=True), start=1):
+        row = {"rank": float(rank), "strategy": name, "p_vs_best": 1.0 if rank == 1 else
+               0.2 / rank, "n_ok": 3, "n_tasks": 3, "status": "ok", "error": "",
+               "fit_time": 0.01 * rank}
+        for m in METRICS:
+            value = mean if m == metric else float(rng.uniform(0.3, 0.9))
+            row.update({m: value, f"{m}_low": value - 0.05, f"{m}_high": value + 0.05})
+        rows.append(row)
+        for fold in range(3):
+            folds.append({"strategy": name, "repeat": 0, "fold": fold, "status": "ok",
+                          "error": "", "fit_time": 0.01 * rank * (1 + fold / 10), "time": 0.02,
+                          metric: mean + 0.01 * (fold - 1)})
+    if failed_error is not None:
+        row = {"rank": np.nan, "strategy": "broken+lr", "p_vs_best": np.nan, "n_ok": 0,
+               "n_tasks": 3, "status": "failed", "error": failed_error, "fit_time": np.nan}
+        row.update({k: np.nan for m in METRICS for k in (m, f"{m}_low", f"{m}_high")})
+        rows.append(row)
+        folds.extend({"strategy": "broken+lr", "repeat": 0, "fold": fold, "status": "failed",
+                      "error": failed_error, "fit_time": np.nan, "time": np.nan,
+                      metric: np.nan} for fold in range(3))
+    board = pd.DataFrame(rows)
+    lead = ["rank", "strategy", metric, f"{metric}_low", f"{metric}_high", "p_vs_best"]
+    board = board[lead + [c for c in board.columns if c not in lead]]
+    values, counts = np.unique(y, return_counts=True)
+    class_counts = dict(sorted(zip(values.tolist(), counts.tolist(), strict=True),
+                               key=lambda kv: -kv[1]))
+    return CompareResult(
+        leaderboard=board, fold_scores=pd.DataFrame(folds), best_="smote+lr",
+        best_estimator_=None,
+        honest={"method": "holdout", "metric": metric, "mean": 0.70, "low": 0.61, "high": 0.78,
+                "n_rows": 60, "note": "smote+lr refitted on the 240 selection rows and scored "
+                "once on 60 held-out rows the selection never saw (95% stratified bootstrap "
+                "interval)"},
+        settings={"metric": metric, "folds": 3, "repeats": 1, "holdout": 0.2, "groups": None,
+                  "time": None, "min_class_size": None, "seed": seed, "preset": None,
+                  "strategies": names + (["broken+lr"] if failed_error is not None else []),
+                  "n_jobs": 1, "time_budget": None, "command": None,
+                  "n_selection_rows": n_samples, "n_holdout_rows": 60},
+        dataset={"name": "tiny", "source_hash": "0123456789abcdef", "n_samples": n_samples + 60,
+                 "n_features": 4, "class_counts": class_counts,
+                 "feature_types": {f"x{i}": "numeric" for i in range(4)},
+                 "imbalance_ratio": max(counts) / min(counts)},
+        classes=classes, y=y, oof=oof, profile=profile,
+        warnings=["a note from the run"], versions={"unskew": "0.0.test", "numpy": np.__version__},
+        timings={"total_s": 1.5},
+    )

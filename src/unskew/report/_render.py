@@ -1,0 +1,650 @@
+"""Assemble the report page: read a :class:`~unskew.comparison.CompareResult`, compute the plot
+data (:mod:`._plotdata`), draw it (:mod:`._svg`) and fill the Jinja2 template shipped in
+``templates/``.
+
+The page is one self-contained HTML file: CSS, the small table-sorting script and every chart
+are inline, and a Content-Security-Policy forbids the browser from fetching anything, so it
+opens offline and leaks nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import math
+import shlex
+from pathlib import Path
+
+import numpy as np
+
+from .._version import __version__
+from ..metrics import METRICS
+from . import _plotdata as pd_
+from . import _svg
+
+_METRIC_LABELS = {
+    "accuracy": "accuracy", "balanced_accuracy": "balanced accuracy", "macro_f1": "macro F1",
+    "weighted_f1": "weighted F1", "micro_f1": "micro F1", "g_mean": "G-mean", "mcc": "MCC",
+    "pr_auc": "PR-AUC", "roc_auc": "ROC-AUC", "brier": "Brier score", "log_loss": "log loss",
+}
+_MAX_CURVE_POINTS = 400  # points drawn per curve; the data behind them is exact
+_MAX_CLASS_BARS = 60
+_MAX_OVR_CLASSES = 6  # one-vs-rest precision-recall curves of a multi-class winner
+_N_TOP = 5  # strategies compared per class
+_MAX_GROUPED_CLASSES = 15  # classes drawn in the per-class recall chart
+_WIDE_CONFUSION = 8  # more classes than this: the confusion matrix takes the full width
+
+
+@functools.lru_cache(maxsize=1)
+def _environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(loader=PackageLoader("unskew.report", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env
+
+
+def metric_label(name: str) -> str:
+    """Readable name of a metric key.
+
+    Examples
+    --------
+    >>> from unskew.report._render import metric_label
+    >>> metric_label("macro_f1"), metric_label("my_metric")
+    ('macro F1', 'my metric')
+    """
+    return _METRIC_LABELS.get(name, str(name).replace("_", " "))
+
+
+def _isnum(x) -> bool:
+    try:
+        return x is not None and not isinstance(x, bool) and math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt(x, digits: int = 3, missing: str = "–") -> str:
+    """A number with fixed decimals, or ``missing`` for None / NaN.
+
+    Examples
+    --------
+    >>> from unskew.report._render import fmt
+    >>> fmt(0.71234), fmt(None), fmt(float("nan")), fmt(12, 1)
+    ('0.712', '–', '–', '12.0')
+    """
+    return f"{float(x):.{digits}f}" if _isnum(x) else missing
+
+
+def fmt_p(p) -> str:
+    """A p-value: three decimals, ``<0.001`` below that.
+
+    Examples
+    --------
+    >>> from unskew.report._render import fmt_p
+    >>> fmt_p(0.04321), fmt_p(1e-6), fmt_p(None)
+    ('0.043', '<0.001', '–')
+    """
+    if not _isnum(p):
+        return "–"
+    return "<0.001" if float(p) < 0.001 else f"{float(p):.3f}"
+
+
+def fmt_seconds(s) -> str:
+    """Seconds as ``0.042 s``, ``3.4 s`` or ``2 min 05 s``.
+
+    Examples
+    --------
+    >>> from unskew.report._render import fmt_seconds
+    >>> fmt_seconds(0.0421), fmt_seconds(3.44), fmt_seconds(125), fmt_seconds(None)
+    ('0.042 s', '3.4 s', '2 min 05 s', '–')
+    """
+    if not _isnum(s):
+        return "–"
+    s = float(s)
+    if s < 1:
+        return f"{s:.3f} s"
+    if s < 60:
+        return f"{s:.1f} s"
+    minutes, rest = divmod(round(s), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+def _interval(mean, low, high, digits: int = 3) -> str:
+    if not _isnum(mean):
+        return "–"
+    text = fmt(mean, digits)
+    if _isnum(low) and _isnum(high):
+        text += f" [{fmt(low, digits)}, {fmt(high, digits)}]"
+    return text
+
+
+def _thin(n: int, limit: int = _MAX_CURVE_POINTS) -> np.ndarray:
+    """Indices of at most ``limit`` evenly spread points out of ``n``, ends included."""
+    if n <= limit:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, limit).round().astype(int))
+
+
+def _profile_dict(profile):
+    """``profile.to_dict()``, or (None, reason) when there is none or it cannot be read."""
+    if profile is None:
+        return None, None
+    if isinstance(profile, dict):
+        return profile, None
+    to_dict = getattr(profile, "to_dict", None)
+    if to_dict is None:
+        return None, f"the profile ({type(profile).__name__}) has no to_dict()"
+    try:
+        return to_dict(), None
+    except Exception as exc:  # a report must render even if the profile is broken
+        return None, f"the profile could not be read: {type(exc).__name__}: {exc}"
+
+
+# ----------------------------------------------------------------------------- sections
+
+
+def _header(result, generated) -> dict:
+    data = result.dataset
+    metric = result.settings.get("metric", "")
+    board = result.leaderboard
+    top = board[board["strategy"] == result.best_]
+    top = top.iloc[0] if len(top) else board.iloc[0]
+    honest = dict(result.honest or {})
+    available = honest.get("method") == "holdout" and _isnum(honest.get("mean"))
+    spec = METRICS.get(metric)
+    counts = data.get("class_counts") or {}
+    return {
+        "dataset": data.get("name", "dataset"),
+        "n_samples": data.get("n_samples"),
+        "n_features": data.get("n_features"),
+        "n_classes": len(counts) or len(result.classes),
+        "imbalance_ratio": fmt(data.get("imbalance_ratio"), 1),
+        "generated": generated,
+        "metric": metric,
+        "metric_label": metric_label(metric),
+        "metric_description": spec.description if spec else "",
+        "lower_is_better": bool(spec and not spec.greater_is_better),
+        "winner": result.best_,
+        "cv_score": _interval(top.get(metric), top.get(f"{metric}_low"),
+                              top.get(f"{metric}_high")),
+        "n_strategies": len(board),
+        "n_ok": int((board["status"] == "ok").sum()) if "status" in board else len(board),
+        "honest_available": available,
+        "honest_method": honest.get("method", "unavailable"),
+        "honest_score": _interval(honest.get("mean"), honest.get("low"), honest.get("high")),
+        "honest_rows": honest.get("n_rows"),
+        "honest_note": honest.get("note", ""),
+        "total_time": fmt_seconds((result.timings or {}).get("total_s")),
+    }
+
+
+def _profile_section(result) -> dict:
+    profile, problem = _profile_dict(result.profile)
+    data = result.dataset
+    buckets, head_min, tail_max, records = {}, None, None, []
+    if profile:
+        records = [r for r in profile.get("classes") or [] if isinstance(r, dict)]
+        buckets = {r.get("label"): r.get("bucket") for r in records}
+        head_min, tail_max = profile.get("head_min"), profile.get("tail_max")
+        counts = profile.get("class_counts") or {r.get("label"): r.get("count") for r in records}
+    else:
+        counts = data.get("class_counts") or {}
+    section = {"has_profile": profile is not None, "problem": problem, "chart": None,
+               "rows": [], "columns": [], "facts": [], "warnings": [], "cutoffs": None,
+               "capped": None}
+    if counts:
+        dist = pd_.class_distribution(counts, buckets)
+        shown = dist
+        if len(dist) > _MAX_CLASS_BARS:
+            half = _MAX_CLASS_BARS // 2
+            shown = dist.iloc[np.r_[0:half, len(dist) - half:len(dist)]]
+            section["capped"] = (f"showing the {half} most and {half} least common of "
+                                 f"{len(dist)} classes")
+        colors = [_svg.BUCKET_COLORS.get(b, _svg.PALETTE[0] if not buckets else _svg.NEUTRAL)
+                  for b in shown["bucket"]]
+        legend = None
+        if buckets and head_min is not None and tail_max is not None:
+            legend = [(f"head (> {head_min} rows)", _svg.BUCKET_COLORS["head"]),
+                      (f"medium ({tail_max}–{head_min} rows)", _svg.BUCKET_COLORS["medium"]),
+                      (f"tail (< {tail_max} rows)", _svg.BUCKET_COLORS["tail"])]
+            section["cutoffs"] = {"head_min": head_min, "tail_max": tail_max}
+        tips = [f"{s:.1%} of rows" + (f", {b}" if b else "")
+                for s, b in zip(shown["share"], shown["bucket"], strict=True)]
+        section["chart"] = _svg.bar_chart(
+            [str(c) for c in shown["class"]], shown["count"].tolist(), uid="class-counts",
+            title="Rows per class", value_label="rows", colors=colors, legend=legend,
+            tooltips=tips, width=560,
+            desc="Horizontal bars: the number of rows of each class, most common first"
+                 + (", coloured by head / medium / tail bucket." if legend else "."))
+    if records:
+        optional = [("overlap", "overlap", lambda v: fmt(v, 2)),
+                    ("outliers_both", "outliers", lambda v: "–" if v is None else f"{v:,}"),
+                    ("label_issues", "suspected label errors",
+                     lambda v: "–" if v is None else f"{v:,}")]
+        present = [(k, title, f) for k, title, f in optional if any(k in r for r in records)]
+        section["columns"] = [title for _, title, _ in present]
+        for r in sorted(records, key=lambda r: -(r.get("count") or 0)):
+            section["rows"].append({
+                "label": r.get("label"), "count": r.get("count"),
+                "share": f"{r['share']:.1%}" if _isnum(r.get("share")) else "–",
+                "bucket": r.get("bucket") or "",
+                "extra": [f(r.get(k)) for k, _, f in present]})
+    if profile:
+        facts = section["facts"]
+        if _isnum(profile.get("overlap_mean")):
+            facts.append(("mean class overlap",
+                          f"{profile['overlap_mean']:.2f} (share of a row's nearest neighbours "
+                          "from other classes)"))
+        issues = profile.get("label_issues")
+        if isinstance(issues, dict) and _isnum(issues.get("n_issues")):
+            rate = f" ({issues['rate']:.1%} of rows)" if _isnum(issues.get("rate")) else ""
+            facts.append(("suspected label errors", f"{issues['n_issues']:,}{rate}"))
+        dups = profile.get("duplicates")
+        if isinstance(dups, dict) and _isnum(dups.get("n_duplicate_rows")):
+            facts.append(("duplicate rows", f"{dups['n_duplicate_rows']:,} "
+                          f"({dups.get('n_conflict_rows', 0):,} with conflicting labels)"))
+        checked, total = profile.get("n_rows_checked"), profile.get("n_samples")
+        if _isnum(checked) and _isnum(total) and checked < total:
+            facts.append(("rows checked", f"{checked:,} of {total:,} (stratified sample)"))
+        for w in profile.get("warnings") or []:
+            if isinstance(w, dict):
+                section["warnings"].append({"code": w.get("code", ""),
+                                            "message": w.get("message", "")})
+            else:
+                section["warnings"].append({"code": "", "message": str(w)})
+    return section
+
+
+def _leaderboard_section(result) -> dict:
+    board = result.leaderboard
+    metric = result.settings.get("metric", "")
+    others = [m for m in METRICS if m != metric and m in board.columns]
+    others += [c for c in board.columns if c.endswith("_low") and c[:-4] not in METRICS
+               and c[:-4] != metric and c[:-4] in board.columns and f"{c[:-4]}_high" in board]
+    columns = [{"key": m, "label": metric_label(m),
+                "arrow": "↓" if (m in METRICS and not METRICS[m].greater_is_better) else "↑",
+                "description": METRICS[m].description if m in METRICS else ""} for m in others]
+    rows = []
+    for r in board.to_dict(orient="records"):
+        status = str(r.get("status") or "ok")
+        best = r.get("strategy") == result.best_
+        rows.append({
+            "rank": int(r["rank"]) if _isnum(r.get("rank")) else None,
+            "strategy": str(r.get("strategy")),
+            "best": best,
+            "score": fmt(r.get(metric)),
+            "score_value": float(r[metric]) if _isnum(r.get(metric)) else "",
+            "ci": (f"[{fmt(r.get(f'{metric}_low'))}, {fmt(r.get(f'{metric}_high'))}]"
+                   if _isnum(r.get(f"{metric}_low")) else ""),
+            "p": "–" if best else fmt_p(r.get("p_vs_best")),
+            "p_value": float(r["p_vs_best"]) if _isnum(r.get("p_vs_best")) else "",
+            "within_noise": (not best and _isnum(r.get("p_vs_best"))
+                             and float(r["p_vs_best"]) >= 0.05),
+            "others": [{"text": fmt(r.get(m)), "value": float(r[m]) if _isnum(r.get(m)) else "",
+                        "title": _interval(r.get(m), r.get(f"{m}_low"), r.get(f"{m}_high"))}
+                       for m in others],
+            "fit_time": fmt_seconds(r.get("fit_time")),
+            "fit_value": float(r["fit_time"]) if _isnum(r.get("fit_time")) else "",
+            "status": status,
+            "error": str(r.get("error") or "") if status != "ok" else "",
+            "tasks": (f"{int(r['n_ok'])}/{int(r['n_tasks'])}" if _isnum(r.get("n_ok"))
+                      and _isnum(r.get("n_tasks")) else ""),
+        })
+    bars = pd_.ci_bars(board, metric) if metric in board.columns else None
+    forest = None
+    if bars is not None and len(bars):
+        notes = {s: st for s, st in zip(bars["strategy"], bars["status"], strict=True)}
+        forest = _svg.forest_plot(
+            bars["strategy"].tolist(), bars["mean"].tolist(), bars["low"].tolist(),
+            bars["high"].tolist(), uid="forest", title=f"{metric_label(metric)} per strategy",
+            x_label=f"{metric_label(metric)} (mean over folds, 95% interval)",
+            highlight=result.best_, notes=notes,
+            desc=f"Forest plot: the cross-validated {metric_label(metric)} of each strategy "
+                 "with its 95% corrected-t confidence interval; the winner is highlighted.")
+    return {"columns": columns, "rows": rows, "forest": forest,
+            "has_tasks": any(r["tasks"] for r in rows)}
+
+
+def _oof_items(result) -> list[tuple[str, np.ndarray]]:
+    """Out-of-fold probabilities usable here, in leaderboard order."""
+    n = len(result.y) if result.y is not None else 0
+    k = len(result.classes)
+    order = [str(s) for s in result.leaderboard["strategy"]]
+    items = []
+    for name in sorted(result.oof or {}, key=lambda s: order.index(s) if s in order else 1e9):
+        proba = np.asarray(result.oof[name], dtype=np.float64)
+        if proba.shape == (n, k) and np.isfinite(proba).all():
+            items.append((name, proba))
+    return items
+
+
+def _per_class_section(result, items, buckets) -> dict:
+    if not items:
+        return {"available": False}
+    items = items[:_N_TOP]
+    scores = pd_.per_class_scores(result.y, dict(items), result.classes)
+    support = scores.drop_duplicates("class").set_index("class")["support"]
+    classes = sorted(result.classes, key=lambda c: -int(support.get(c, 0)))
+    names = [n for n, _ in items]
+    table = scores.set_index(["class", "strategy"])
+    rows = []
+    for c in classes:
+        cells = []
+        for name in names:
+            for key in ("recall", "f1"):
+                v = float(table.loc[(c, name), key])
+                cells.append({"text": f"{v:.2f}", "value": v,
+                              "bg": _svg.sequential_color(v), "fg": _svg.text_color_on(v)})
+        rows.append({"label": c, "support": int(support.get(c, 0)),
+                     "bucket": buckets.get(c, "") or "", "cells": cells})
+    chart = None
+    if len(classes) <= _MAX_GROUPED_CLASSES:  # beyond that the table reads better
+        chart = _svg.grouped_bar_chart(
+            [str(c) for c in classes],
+            {name: [float(table.loc[(c, name), "recall"]) for c in classes] for name in names},
+            uid="per-class-recall", title="Recall per class", value_label="recall",
+            desc="Grouped bars: for each class (most common first), the out-of-fold recall of "
+                 "each of the top strategies.")
+    return {"available": True, "strategies": names, "rows": rows, "chart": chart,
+            "has_buckets": any(r["bucket"] for r in rows)}
+
+
+def _winner_section(result, items) -> dict:
+    proba = dict(items).get(result.best_)
+    if proba is None:
+        return {"available": False}
+    classes = list(result.classes)
+    y = np.asarray(result.y)
+    pred = pd_.predicted_labels(proba, classes)
+    support = {c: int(np.sum(y == c)) for c in classes}
+    by_size = sorted(classes, key=lambda c: -support[c])  # most common first
+    cm = pd_.confusion(y, pred, by_size)
+    section = {"available": True, "binary": len(classes) == 2,
+               "wide": len(classes) > _WIDE_CONFUSION}
+    section["confusion"] = _svg.heatmap(
+        [str(c) for c in by_size], [str(c) for c in by_size], cm.to_numpy(), uid="confusion",
+        title=f"Confusion matrix of {result.best_}", x_label="predicted", y_label="true",
+        desc="Heatmap: rows are true classes, columns predicted classes; each cell shows the "
+             "count and its share of the row (the diagonal share is the recall).")
+    if section["binary"]:
+        positive = pd_.minority_class(y, classes)
+        col = classes.index(positive)
+        section["positive"] = positive
+        lines = []
+        for i, (name, p) in enumerate(items[:_N_TOP]):
+            curve = pd_.pr_curve_points(y, p[:, col], pos_label=positive)
+            keep = _thin(curve.recall.size)
+            lines.append(_svg.Line(f"{name} (AP {curve.average_precision:.3f})",
+                                   curve.recall[keep], curve.precision[keep],
+                                   color=_svg.HIGHLIGHT if name == result.best_
+                                   else _svg.PALETTE[i % 5], step=True,
+                                   dash=name != result.best_))
+        prevalence = float(np.mean(y == positive))
+        section["pr"] = _svg.line_chart(
+            lines, uid="pr", title=f"Precision-recall, positive class {positive}",
+            x_label=f"recall of {positive}", y_label=f"precision of {positive}",
+            hlines=[(prevalence, f"chance (prevalence {prevalence:.3f})", _svg.NEUTRAL)],
+            desc=f"Precision-recall curves of the top strategies for the minority class "
+                 f"{positive}, from out-of-fold probabilities; the winner is the solid line.")
+        tc = pd_.threshold_curve(y, proba[:, col], pos_label=positive)
+        keep = _thin(len(tc))
+        tcs = tc.iloc[keep]
+        best_row = tc.iloc[int(np.argmax(tc["f1"].to_numpy()))]
+        section["best_threshold"] = {"threshold": fmt(best_row["threshold"]),
+                                     "f1": fmt(best_row["f1"]),
+                                     "precision": fmt(best_row["precision"]),
+                                     "recall": fmt(best_row["recall"])}
+        section["threshold"] = _svg.line_chart(
+            [_svg.Line("precision", tcs["threshold"], tcs["precision"], color=_svg.PALETTE[0]),
+             _svg.Line("recall", tcs["threshold"], tcs["recall"], color=_svg.PALETTE[1],
+                       dash=True),
+             _svg.Line("F1", tcs["threshold"], tcs["f1"], color=_svg.PALETTE[2])],
+            uid="threshold", title=f"Precision, recall and F1 of {positive} by threshold",
+            x_label=f"threshold on P({positive})", y_label="score",
+            vlines=[(0.5, "argmax decision (0.5)", _svg.NEUTRAL),
+                    (float(best_row["threshold"]),
+                     f"best F1 at {best_row['threshold']:.3f}", "#000000")],
+            desc="Line chart: precision, recall and F1 of the minority class when a row is "
+                 "called positive at or above each threshold of its out-of-fold probability.")
+        outcome, prob = y == positive, proba[:, col]
+        section["reliability_what"] = f"P({positive})"
+    else:
+        rare = sorted(classes, key=lambda c: support[c])[:_MAX_OVR_CLASSES]
+        lines = []
+        for i, c in enumerate(sorted(rare, key=lambda c: -support[c])):
+            if support[c] == 0:
+                continue
+            curve = pd_.pr_curve_points(y, proba[:, classes.index(c)], pos_label=c)
+            keep = _thin(curve.recall.size)
+            lines.append(_svg.Line(f"{c} (n={support[c]}, AP {curve.average_precision:.3f})",
+                                   curve.recall[keep], curve.precision[keep],
+                                   color=_svg.PALETTE[i % len(_svg.PALETTE)], step=True))
+        section["ovr_classes"] = len(lines)
+        section["ovr_all"] = len(rare) == len(classes)
+        section["pr"] = _svg.line_chart(
+            lines, uid="pr", title=f"One-vs-rest precision-recall of {result.best_}",
+            x_label="recall", y_label="precision",
+            desc="One-vs-rest precision-recall curves of the winner for the least frequent "
+                 "classes, from out-of-fold probabilities.")
+        outcome = pred == y
+        prob = proba.max(axis=1)
+        section["reliability_what"] = "top-label confidence"
+    bins = pd_.reliability_bins(outcome.astype(int), np.clip(prob, 0.0, 1.0), n_bins=10)
+    section["ece"] = fmt(pd_.expected_calibration_error(bins))
+    section["bins"] = [{"range": f"{lo:.1f}–{hi:.1f}", "count": int(n),
+                        "predicted": fmt(m), "observed": fmt(o)}
+                       for lo, hi, n, m, o in bins.itertuples(index=False)]
+    what = section["reliability_what"]
+    section["reliability"] = _svg.line_chart(
+        [_svg.Line(result.best_, bins["mean_predicted"], bins["observed"], color=_svg.HIGHLIGHT,
+                   markers=True,
+                   point_titles=[f"{n:,} rows: mean predicted {m:.3f}, observed {o:.3f}"
+                                 for n, m, o in zip(bins["count"], bins["mean_predicted"],
+                                                    bins["observed"], strict=True)],
+                   point_labels=[f"{n:,}" for n in bins["count"]])],
+        uid="reliability", title=f"Reliability of {result.best_} ({what})",
+        x_label=f"mean predicted {what}",
+        y_label="observed frequency" if section["binary"] else "observed accuracy",
+        diagonal=True,
+        desc="Reliability diagram: for ten probability bins, the mean predicted probability "
+             "against the observed frequency, labelled with the number of rows; the dotted "
+             "diagonal is perfect calibration.")
+    return section
+
+
+def _times_section(result) -> dict:
+    order = [str(s) for s in result.leaderboard["strategy"]]
+    folds = result.fold_scores
+    if folds is not None and {"strategy", "fit_time"} <= set(folds.columns):
+        times = pd_.fit_times(folds, order=order)
+    else:
+        board = result.leaderboard
+        fit = board["fit_time"] if "fit_time" in board else np.full(len(board), np.nan)
+        times = pd_.fit_times(board.assign(fit_time=fit, status="ok"), order=order)
+    tips = [f"min {fmt_seconds(a)}, max {fmt_seconds(b)} over {n} fold(s)" if n else "no "
+            "successful fit" for a, b, n in zip(times["min"], times["max"], times["n_ok"],
+                                                strict=True)]
+    chart = _svg.bar_chart(
+        times["strategy"].tolist(), times["mean"].tolist(), uid="fit-times",
+        title="Mean fit time per fold", value_label="seconds per fit", tooltips=tips,
+        colors=[_svg.HIGHLIGHT if s == result.best_ else _svg.PALETTE[0]
+                for s in times["strategy"]],
+        value_format="{:,.3f} s",
+        desc="Horizontal bars: the mean time to fit each strategy on one training fold.")
+    return {"chart": chart, "total": fmt_seconds((result.timings or {}).get("total_s"))}
+
+
+def build_command(settings: dict, dataset_name: str) -> str:
+    """An ``unskew compare`` command line equivalent to the recorded settings.
+
+    Parameters
+    ----------
+    settings : dict
+        ``CompareResult.settings``.
+    dataset_name : str
+        Stands for the data argument (a benchmark name or the file the user passed).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from unskew.report._render import build_command
+    >>> build_command({"metric": "macro_f1", "strategies": ["none+lr", "smote+lr"],
+    ...                "folds": 3, "repeats": 1, "holdout": 0.2, "seed": 0}, "binary:yeast4")
+    'unskew compare binary:yeast4 --metric macro_f1 --strategies none+lr,smote+lr --folds 3 --repeats 1 --holdout 0.2 --seed 0'
+    """
+    s = settings
+    parts = ["unskew", "compare", dataset_name]
+    if s.get("metric"):
+        parts += ["--metric", str(s["metric"])]
+    if s.get("preset"):
+        parts += ["--preset", str(s["preset"])]
+    elif s.get("strategies"):
+        parts += ["--strategies", ",".join(map(str, s["strategies"]))]
+    for key, flag in (("folds", "--folds"), ("repeats", "--repeats"), ("groups", "--groups"),
+                      ("time", "--time"), ("min_class_size", "--min-class-size"),
+                      ("holdout", "--holdout"), ("time_budget", "--time-budget")):
+        if s.get(key) is not None:
+            parts += [flag, str(s[key])]
+    if s.get("n_jobs") not in (None, 1):
+        parts += ["--jobs", str(s["n_jobs"])]
+    if s.get("seed") is not None:
+        parts += ["--seed", str(s["seed"])]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+def _python_call(settings: dict, dataset_name: str) -> str:
+    s = settings
+    args = [repr(dataset_name)]
+    if s.get("metric"):
+        args.append(f"metric={s['metric']!r}")
+    if s.get("preset"):
+        args.append(f"preset={s['preset']!r}")
+    elif s.get("strategies"):
+        args.append(f"strategies={list(map(str, s['strategies']))!r}")
+    for key, name in (("folds", "folds"), ("repeats", "repeats"), ("groups", "groups"),
+                      ("time", "time_column"), ("min_class_size", "min_class_size"),
+                      ("holdout", "holdout"), ("time_budget", "time_budget"),
+                      ("seed", "random_state")):
+        if s.get(key) is not None:
+            args.append(f"{name}={s[key]!r}")
+    return "import unskew\nresult = unskew.compare(" + ", ".join(args) + ")"
+
+
+def _reproduce_section(result) -> dict:
+    settings = dict(result.settings or {})
+    name = str(result.dataset.get("name", "DATA"))
+    recorded = settings.get("command")
+    hidden = {"command", "strategies"}
+    return {
+        "command": recorded or build_command(settings, name),
+        "recorded": bool(recorded),
+        "python": _python_call(settings, name),
+        "seed": settings.get("seed"),
+        "data_hash": result.dataset.get("source_hash") or "–",
+        "versions": [(k, str(v)) for k, v in (result.versions or {}).items()],
+        "settings": [(k, "–" if v is None else str(v)) for k, v in settings.items()
+                     if k not in hidden],
+        "strategies": [str(s) for s in settings.get("strategies") or []],
+        "feature_types": _type_summary(result.dataset.get("feature_types") or {}),
+    }
+
+
+def _type_summary(types: dict) -> str:
+    counts: dict[str, int] = {}
+    for t in types.values():
+        counts[str(t)] = counts.get(str(t), 0) + 1
+    return ", ".join(f"{n} {t}" for t, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def _context(result, generated) -> dict:
+    profile_section = _profile_section(result)
+    profile, _ = _profile_dict(result.profile)
+    buckets = {}
+    if profile:
+        buckets = {r.get("label"): r.get("bucket") for r in profile.get("classes") or []
+                   if isinstance(r, dict)}
+    items = _oof_items(result)
+    return {
+        "version": __version__,
+        "header": _header(result, generated),
+        "profile": profile_section,
+        "notes": [str(n) for n in result.warnings or []],
+        "board": _leaderboard_section(result),
+        "per_class": _per_class_section(result, items, buckets),
+        "winner": _winner_section(result, items),
+        "times": _times_section(result),
+        "reproduce": _reproduce_section(result),
+        "feature_summary": _type_summary(result.dataset.get("feature_types") or {}),
+    }
+
+
+def render_html(result, *, generated=None) -> str:
+    """Render a comparison result as one self-contained HTML page.
+
+    The page holds a summary (winner, its honest hold-out score next to the optimistic
+    selection score), the dataset profile and warnings, the leaderboard with a confidence
+    interval plot, per-class recall and F1 of the top strategies, the winner's confusion
+    matrix, precision-recall, threshold and reliability plots, fit times, and what is needed to
+    reproduce the run. CSS, script and charts (inline SVG) are embedded and a
+    Content-Security-Policy forbids any network access, so the file opens offline.
+
+    Parameters
+    ----------
+    result : CompareResult
+        What :func:`unskew.compare` returned.
+    generated : datetime.datetime or str, optional
+        Timestamp printed in the header; by default now (UTC). Pass a fixed value for
+        byte-identical reports.
+
+    Returns
+    -------
+    str
+        The HTML document.
+
+    Examples
+    --------
+    >>> from unskew.report import render_html
+    >>> from unskew.report._example import tiny_result  # a hand-made result, nothing fitted
+    >>> html = render_html(tiny_result(), generated="2024-05-01 12:00 UTC")
+    >>> html.startswith("<!DOCTYPE html>"), "smote+lr" in html, "http://" in html
+    (True, True, False)
+    """
+    if generated is None:
+        generated = _dt.datetime.now(_dt.UTC)
+    if isinstance(generated, _dt.datetime):
+        generated = generated.strftime("%Y-%m-%d %H:%M %Z").strip()
+    template = _environment().get_template("report.html.j2")
+    return template.render(**_context(result, str(generated)))
+
+
+def write_report(result, path) -> Path:
+    """Write :func:`render_html` of ``result`` to ``path`` (UTF-8) and return the path.
+
+    Parameters
+    ----------
+    result : CompareResult
+        What :func:`unskew.compare` returned.
+    path : str or path-like
+        The file to write; its folder must exist.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from unskew.report import write_report
+    >>> from unskew.report._example import tiny_result
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = write_report(tiny_result(), Path(folder) / "report.html")
+    ...     path.name, path.stat().st_size > 10_000
+    ('report.html', True)
+    """
+    path = Path(path)
+    path.write_text(render_html(result), encoding="utf-8")
+    return path
