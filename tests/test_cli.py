@@ -76,3 +76,14 @@ def test_cli_errors_are_one_line(tmp_path, monkeypatch, capsys, argv, message):
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+
+
+def test_cli_strategies_lists_the_registry(capsys):
+    """Check that `unskew strategies` lists every registered strategy of a preset."""
+    from unskew.comparison.strategies import REGISTRY
+
+    assert main(["strategies", "--preset", "fast"]) == 0
+    out = capsys.readouterr().out
+    fast = [s.name for s in REGISTRY.values() if "fast" in s.presets]
+    assert all(name in out for name in fast)
+    assert "tuned-threshold+lr" not in out

@@ -17,11 +17,9 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="selection metric (default: macro_f1; all others are reported)")
     choice = parser.add_mutually_exclusive_group()
     choice.add_argument("--strategies", "-s", default=None, metavar="A,B,...",
-                        help="comma-separated strategy names (see --list-strategies)")
+                        help="comma-separated strategy names (list them with `unskew strategies`)")
     choice.add_argument("--preset", choices=("fast", "default", "thorough"), default="default",
                         help="which catalogue of strategies to run (default: default)")
-    parser.add_argument("--list-strategies", action="store_true",
-                        help="list the registered strategies and exit")
     parser.add_argument("--folds", "-k", type=int, default=5, help="folds (default: 5)")
     parser.add_argument("--repeats", "-r", type=int, default=2,
                         help="repeats of the K-fold (default: 2)")
@@ -42,26 +40,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
 
 
-def _list_strategies() -> int:
-    from rich.console import Console
-    from rich.table import Table
-
-    from ..comparison.strategies import REGISTRY
-
-    table = Table(title=f"{len(REGISTRY)} strategies")
-    for column in ("name", "family", "presets", "description"):
-        table.add_column(column, no_wrap=column == "name")
-    for s in REGISTRY.values():
-        presets = ",".join(p for p in ("fast", "default", "thorough") if p in s.presets)
-        status = "" if s.available else f" (needs unskew[{s.requires}])"
-        table.add_row(s.name, s.family, presets, s.description + status)
-    Console().print(table)
-    return 0
-
-
 def _run(args: argparse.Namespace) -> int:
-    if args.list_strategies:
-        return _list_strategies()
     from ..comparison import compare
     from ._common import load_data
     from ._render import leaderboard_table

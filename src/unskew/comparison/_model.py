@@ -32,7 +32,8 @@ def save_model(estimator, path, metadata: dict) -> Path:
     --------
     >>> import tempfile, os
     >>> from sklearn.linear_model import LogisticRegression
-    >>> est = LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0]], ["a", "a", "b", "b"])
+    >>> X = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0]})
+    >>> est = LogisticRegression().fit(X, ["a", "a", "b", "b"])
     >>> path = save_model(est, os.path.join(tempfile.mkdtemp(), "m.skops"),
     ...                   {"feature_names": ["x"], "feature_types": {"x": "numeric"}})
     >>> load_model(path).predict(pd.DataFrame({"x": [0.0, 3.0]})).tolist()
