@@ -56,7 +56,8 @@ def _run(args: argparse.Namespace) -> int:
                      out=args.out, random_state=args.seed, command=command)
     from rich.console import Console
 
-    console = Console()
+    # a pipe or CI log has no width; 120 columns keep the leaderboard readable there
+    console = Console(width=None if sys.stdout.isatty() else 120)
     console.print(leaderboard_table(result))
     for note in result.warnings:
         console.print(f"[yellow]note:[/] {note}")

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
+from threadpoolctl import threadpool_limits
 
 from .._version import __version__
 from ..datasets import Dataset, as_dataset
@@ -143,9 +144,12 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
                        seed=random_state, settings=settings, tune=tuned)
     cache = TaskCache(None if out is None else out / "cache")
     X_sel = X.iloc[sel].reset_index(drop=True)
+    stage = {"prepare_s": time.perf_counter() - started}
+    mark = time.perf_counter()
     results = run_tasks(tasks, X_sel, y[sel], labels, dataset.feature_types,
                         random_state=random_state, n_jobs=n_jobs, cache=cache,
                         progress=progress, time_budget=time_budget)
+    stage["tasks_s"] = time.perf_counter() - mark
     greater = {name: spec.greater_is_better for name, spec in METRICS.items()}
     test_train = 1.0 / (folds - 1)
     board, fold_scores = aggregate(tasks, results, metric=metric, metrics=list(METRICS),
@@ -158,15 +162,22 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
     oof = _out_of_fold(tasks, results, ranked["strategy"].head(_N_OOF).tolist(), len(sel),
                        labels)
 
-    honest = _honest_estimate(best, X, y, labels, sel, hold, dataset.feature_types, metric,
-                              random_state, tuned)
-    final = build_estimator(best, dataset.feature_types, random_state, tune=tuned)
-    final.fit(X, y)
+    mark = time.perf_counter()
+    # After a parallel run, OpenMP models (HGB) fitted here with several threads can slow down
+    # a hundredfold on a busy machine (measured: 0.6 s -> 190 s); one thread is predictable.
+    with threadpool_limits(limits=None if n_jobs == 1 else 1):
+        honest = _honest_estimate(best, X, y, labels, sel, hold, dataset.feature_types, metric,
+                                  random_state, tuned)
+        final = build_estimator(best, dataset.feature_types, random_state, tune=tuned)
+        final.fit(X, y)
+    stage["honest_and_refit_s"] = time.perf_counter() - mark
+    mark = time.perf_counter()
     profile = None
     if diagnose:
         from ..diagnosis import diagnose as run_diagnose
 
         profile = run_diagnose(dataset, cv=folds, random_state=random_state)
+    stage["diagnose_s"] = time.perf_counter() - mark
     versions = _versions()
     result = CompareResult(
         leaderboard=board, fold_scores=fold_scores, best_=best, best_estimator_=final,
@@ -180,10 +191,13 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
                  "class_counts": dataset.class_counts, "feature_types": dataset.feature_types,
                  "imbalance_ratio": dataset.imbalance_ratio},
         classes=labels.tolist(), y=y[sel], oof=oof, profile=profile, warnings=notes,
-        versions=versions, timings={"total_s": time.perf_counter() - started},
+        versions=versions, timings=stage,
     )
     if out is not None:
+        mark = time.perf_counter()
         _write_outputs(result, dataset, out)
+        stage["outputs_s"] = time.perf_counter() - mark
+    stage["total_s"] = time.perf_counter() - started
     return result
 
 
