@@ -48,7 +48,7 @@ bench: $(STAMP)
 	done
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff check src tests benchmarks tools conftest.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests benchmarks tools

@@ -23,7 +23,8 @@ def test_cli_without_command_prints_help(capsys):
     """Check that a bare `unskew` lists the registered commands and exits 2."""
     assert main([]) == 2
     out = capsys.readouterr().out
-    assert "diagnose" in out and "benchmarks" in out
+    assert "diagnose" in out
+    assert "benchmarks" in out
 
 
 def test_cli_console_script_runs():
@@ -37,7 +38,8 @@ def test_cli_benchmarks_lists_collections(capsys):
     """Check that `unskew benchmarks` lists both collections and filters by ratio."""
     assert main(["benchmarks", "--min-ratio", "100"]) == 0
     out = capsys.readouterr().out
-    assert "binary:abalone19" in out and "multiclass:fars" in out
+    assert "binary:abalone19" in out
+    assert "multiclass:fars" in out
     assert "binary:yeast4" not in out  # ratio 28
 
 
@@ -46,7 +48,8 @@ def test_cli_diagnose_benchmark_json(tmp_path, capsys):
     path = tmp_path / "profile.json"
     assert main(["diagnose", "binary:yeast4", "--json", str(path), "--seed", "0"]) == 0
     out = capsys.readouterr().out
-    assert "positive" in out and "negative" in out
+    assert "positive" in out
+    assert "negative" in out
     profile = json.loads(path.read_text())
     assert profile["n_samples"] == 1484
 

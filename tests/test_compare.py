@@ -106,7 +106,7 @@ def test_model_schema_checks(run, table):
     _, out = run
     model = load_model(out / "model.skops")
     X = pd.read_csv(table).drop(columns="label")
-    with pytest.raises(DataError, match="lacks 1 column.*'shop'"):
+    with pytest.raises(DataError, match=r"lacks 1 column.*'shop'"):
         model.predict(X.drop(columns="shop"))
     with pytest.warns(UserWarning, match="ignoring 1 column.*'extra'"):
         model.predict(X.assign(extra=1))
@@ -224,7 +224,8 @@ def test_cli_compare_predict_show(table, tmp_path, capsys):
     assert main(["compare", str(table), "--target", "label", "--strategies",
                  "none+lr,weighted+lr", "--folds", "3", "--repeats", "1", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "report:" in printed and str(out / "report.html") in printed.replace("\n", "")
+    assert "report:" in printed
+    assert str(out / "report.html") in printed.replace("\n", "")
     preds = tmp_path / "preds.csv"
     assert main(["predict", str(out / "model.skops"), str(table), "--out", str(preds),
                  "--proba"]) == 0
@@ -268,7 +269,7 @@ def test_compare_resumes_after_kill(table, tmp_path):
     resumed = subprocess.run(argv, capture_output=True, text=True, check=True)
     assert resumed.stderr.count("(cached)") >= done_before
     fresh = tmp_path / "fresh"
-    subprocess.run(argv[:-1] + [str(fresh)], capture_output=True, text=True, check=True)
+    subprocess.run([*argv[:-1], str(fresh)], capture_output=True, text=True, check=True)
     a = pd.read_csv(out / "leaderboard.csv")
     b = pd.read_csv(fresh / "leaderboard.csv")
     pd.testing.assert_frame_equal(a.drop(columns=["fit_time"]), b.drop(columns=["fit_time"]))

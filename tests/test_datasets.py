@@ -85,7 +85,8 @@ def test_load_table_nullable_and_pyarrow_dtypes():
     ds = load_table(df, target="y")
     assert ds.feature_types == {"i": "numeric", "f": "numeric", "b": "categorical",
                                 "s": "categorical", "a": "numeric", "t": "categorical"}
-    assert ds.X["i"].dtype == np.float64 and np.isnan(ds.X["i"][1])
+    assert ds.X["i"].dtype == np.float64
+    assert np.isnan(ds.X["i"][1])
     assert ds.X["a"].dtype == np.int64
     assert ds.y.dtype == np.int64
     assert ds.classes == (0, 1)
@@ -148,7 +149,7 @@ def test_load_table_file_errors(tmp_path):
     with pytest.raises(DataError, match="cannot tell the format"):
         load_table(tmp_path / "data.xlsx", target="label")
     (tmp_path / "broken.parquet").write_bytes(b"not parquet at all")
-    with pytest.raises(DataError, match="could not read .*broken.parquet.* as PARQUET"):
+    with pytest.raises(DataError, match=r"could not read .*broken\.parquet.* as PARQUET"):
         load_table(tmp_path / "broken.parquet", target="label")
     (tmp_path / "empty.csv").write_text("a,label\n")
     with pytest.raises(DataError, match="has no data rows"):

@@ -60,6 +60,6 @@ def test_dir_lists_public_names():
 
 def test_diagnose_is_a_function_after_importing_its_package():
     """Check that importing unskew.diagnosis does not shadow the unskew.diagnose function."""
-    import unskew.diagnosis  # noqa: F401
+    import unskew.diagnosis
 
     assert callable(unskew.diagnose)

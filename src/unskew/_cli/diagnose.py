@@ -18,6 +18,9 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a class with fewer than N rows is 'tail' (default: 20)")
     parser.add_argument("--folds", type=int, default=5, metavar="K",
                         help="cross-validation folds the data is meant for (default: 5)")
+    parser.add_argument("--max-rows", type=int, default=100_000, metavar="N",
+                        help="neighbour and label checks use a stratified sample of at most N "
+                        "rows (default: 100000; the profile says when it sampled)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
 
 
@@ -31,7 +34,7 @@ def _run(args: argparse.Namespace) -> int:
     from ..diagnosis import diagnose
 
     profile = diagnose(dataset, head_min=args.head_min, tail_max=args.tail_max, cv=args.folds,
-                       random_state=args.seed)
+                       max_rows=args.max_rows, random_state=args.seed)
     if args.json == "-":
         sys.stdout.write(profile.to_json() + "\n")
         return 0

@@ -15,13 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from sklearn.base import clone
 
 from ..metrics import classification_summary
 from ._cache import TaskCache, task_key
 from ._splits import Split
 from ._stats import corrected_interval, corrected_paired_ttest
-
 
 # range of each metric whose range is not [0, 1]
 _BOUNDS = {"mcc": (-1.0, 1.0), "brier": (0.0, 2.0), "log_loss": (0.0, np.inf)}
@@ -102,7 +100,7 @@ class _Progress:
     def __init__(self, total: int, enabled: bool | None):
         self.total, self.done = total, 0
         self.tty = sys.stderr.isatty() if enabled is None else enabled and sys.stderr.isatty()
-        self.plain = enabled is None and not self.tty or (enabled and not self.tty)
+        self.plain = (enabled is None and not self.tty) or (enabled and not self.tty)
         self._bar = None
         self._start = time.perf_counter()
         if self.tty:
