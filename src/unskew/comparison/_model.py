@@ -57,6 +57,17 @@ class Model:
     ``predict`` / ``predict_proba`` check the columns of ``X`` against the training schema:
     a missing column is an error naming it, extra columns are ignored with a warning, and
     unseen categories are handled by the pipeline's encoder.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> X = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0]})
+    >>> path = save_model(LogisticRegression().fit(X, ["a", "a", "b", "b"]),
+    ...                   os.path.join(tempfile.mkdtemp(), "m.skops"), {"feature_names": ["x"]})
+    >>> model = load_model(path)
+    >>> model.classes_.tolist(), model.predict_proba(X).shape
+    (['a', 'b'], (4, 2))
     """
 
     estimator: object
@@ -106,6 +117,16 @@ def load_model(path) -> Model:
     DataError
         If the file is missing, not a skops file, not an unskew model, or contains types from
         outside scikit-learn / imbalanced-learn / numpy / scipy / unskew.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> bad = os.path.join(tempfile.mkdtemp(), "model.skops")
+    >>> _ = open(bad, "wb").write(b"not a model")
+    >>> load_model(bad)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    unskew.exceptions.DataError: '...model.skops' is not a readable skops model file ...
     """
     import skops.io as sio
 

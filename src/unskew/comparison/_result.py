@@ -55,6 +55,16 @@ class CompareResult:
     oof : dict
         ``{strategy: (n_samples, n_classes) probabilities}`` out of fold (first repeat) for the
         top strategies, with ``y`` and ``classes`` to evaluate them (report curves).
+
+    Examples
+    --------
+    >>> import unskew
+    >>> result = unskew.compare("binary:yeast4", strategies=["none+lr", "weighted+lr"],
+    ...                         folds=3, repeats=1, diagnose=False, progress=False)
+    >>> list(result.leaderboard.columns[:5])
+    ['rank', 'strategy', 'macro_f1', 'macro_f1_low', 'macro_f1_high']
+    >>> result.to_dict()["best"] == result.best_
+    True
     """
 
     leaderboard: pd.DataFrame

@@ -42,6 +42,13 @@ class Strategy:
     binary_only : bool, default=False
         Whether it only applies to two-class targets (binary threshold tuning); ``compare``
         skips it on multi-class data and says so.
+
+    Examples
+    --------
+    >>> from unskew.comparison.strategies import REGISTRY
+    >>> s = REGISTRY["smote+lr"]
+    >>> s.family, "fast" in s.presets, s.available
+    ('data', True, True)
     """
 
     name: str
@@ -76,7 +83,16 @@ REGISTRY: dict[str, Strategy] = {}
 
 
 def register(strategy: Strategy) -> Strategy:
-    """Add a strategy to the registry (names are unique)."""
+    """Add a strategy to the registry (names are unique).
+
+    Examples
+    --------
+    >>> from unskew.comparison.strategies import REGISTRY, register
+    >>> register(REGISTRY["none+lr"])
+    Traceback (most recent call last):
+    ...
+    ValueError: strategy 'none+lr' is already registered
+    """
     if strategy.name in REGISTRY:
         raise ValueError(f"strategy {strategy.name!r} is already registered")
     REGISTRY[strategy.name] = strategy
@@ -84,7 +100,16 @@ def register(strategy: Strategy) -> Strategy:
 
 
 def resolve(names: Iterable[str] | None = None, *, preset: str = "default") -> list[Strategy]:
-    """Return the strategies named, or those of a preset, in registry order."""
+    """Return the strategies named, or those of a preset, in registry order.
+
+    Examples
+    --------
+    >>> from unskew.comparison.strategies import resolve
+    >>> [s.name for s in resolve(["smote+lr", "weighted+hgb"])]
+    ['smote+lr', 'weighted+hgb']
+    >>> len(resolve(preset="fast"))
+    6
+    """
     from ...exceptions import DataError
 
     if names is None:
