@@ -296,3 +296,14 @@ def test_compare_tune_nests_successive_halving(table):
     assert isinstance(result.best_estimator_, HalvingGridSearchCV)
     assert "model__C" in result.best_estimator_.best_params_
     assert result.settings["tune"] is True
+
+
+def test_compare_groups_keep_a_customer_in_one_fold(table):
+    """Check that --groups splits by group and removes the group column from the features."""
+    frame = pd.read_csv(table)
+    frame["customer"] = np.arange(len(frame)) // 3
+    result = unskew.compare(frame, target="label", strategies=["none+lr"], folds=3, repeats=1,
+                            groups="customer", holdout=0, progress=False, diagnose=False)
+    assert result.settings["groups"] == "customer"
+    assert "customer" not in result.best_estimator_.feature_names_in_
+    assert any("'customer' is used for splitting" in w for w in result.warnings)
