@@ -111,6 +111,23 @@ def make_model(name: str, random_state: int | None = None, *, class_weight=None)
     raise ValueError(f"unknown model {name!r}; expected one of {', '.join(MODELS)}")
 
 
+def preprocessor_for(model: str, feature_types: dict[str, str], *,
+                     interpolates: bool = False):
+    """The preprocessor a model needs: one place decides encoding and density per model.
+
+    Linear models, and any pipeline whose resampler interpolates between neighbours, get scaled
+    one-hot features; tree models get ordinal codes. HistGradientBoosting needs dense input.
+
+    Examples
+    --------
+    >>> pre = preprocessor_for("hgb", {"x": "numeric", "c": "categorical"})
+    >>> pre.transformers[1][1].steps[-1][0]
+    'ordinalencoder'
+    """
+    encoding = "onehot" if model == "lr" or interpolates else "ordinal"
+    return preprocessor(feature_types, encoding=encoding, dense=model == "hgb")
+
+
 def build_pipeline(pre, model, resampler=None) -> Pipeline:
     """Assemble ``preprocess -> [resample] -> model`` as an imbalanced-learn Pipeline.
 

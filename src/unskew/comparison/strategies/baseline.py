@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from ._models import build_pipeline, make_model, preprocessor
+from ._models import build_pipeline, make_model, preprocessor_for
 from ._registry import Strategy, register
 from ._spaces import MODEL_SPACES
 
@@ -34,8 +34,7 @@ def build_plain(model: str, feature_types: dict[str, str], random_state: int | N
     >>> list(pipe.named_steps)
     ['preprocess', 'model']
     """
-    encoding = "onehot" if model == "lr" else "ordinal"
-    pre = preprocessor(feature_types, encoding=encoding, dense=model == "hgb")
+    pre = preprocessor_for(model, feature_types)
     return build_pipeline(pre, make_model(model, random_state))
 
 

@@ -16,7 +16,7 @@ from imblearn.over_sampling import ADASYN, SMOTE, BorderlineSMOTE, RandomOverSam
 from imblearn.under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
 
 from ._adaptive import AdaptiveNeighbors
-from ._models import build_pipeline, make_model, preprocessor
+from ._models import build_pipeline, make_model, preprocessor_for
 from ._registry import Strategy, register
 from ._spaces import MODEL_SPACES, merge
 
@@ -117,8 +117,7 @@ def build_resampled(method: str, model: str, feature_types: dict[str, str],
     ['preprocess', 'resample', 'model']
     """
     interpolates = RESAMPLERS[method][1]
-    encoding = "onehot" if model == "lr" or interpolates else "ordinal"
-    pre = preprocessor(feature_types, encoding=encoding, dense=model == "hgb")
+    pre = preprocessor_for(model, feature_types, interpolates=interpolates)
     return build_pipeline(pre, make_model(model, random_state),
                           make_resampler(method, random_state))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from ._models import build_pipeline, make_model, preprocessor
+from ._models import build_pipeline, make_model, preprocessor_for
 from ._registry import Strategy, register
 from ._spaces import MODEL_SPACES, merge
 from ._threshold import BinaryTunedThreshold
@@ -42,8 +42,7 @@ def build_tuned_threshold(model: str, feature_types: dict[str, str],
     >>> est.name, est.scoring
     ('tuned-threshold+lr', 'balanced_accuracy')
     """
-    encoding = "onehot" if model == "lr" else "ordinal"
-    pre = preprocessor(feature_types, encoding=encoding, dense=model == "hgb")
+    pre = preprocessor_for(model, feature_types)
     return BinaryTunedThreshold(build_pipeline(pre, make_model(model, random_state)),
                                 scoring="balanced_accuracy", cv=5,
                                 name=f"tuned-threshold+{model}")

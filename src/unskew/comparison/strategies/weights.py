@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from ._models import build_pipeline, make_model, preprocessor
+from ._models import build_pipeline, make_model, preprocessor_for
 from ._registry import Strategy, register
 from ._spaces import MODEL_SPACES
 
@@ -38,8 +38,7 @@ def build_weighted(model: str, feature_types: dict[str, str], random_state: int 
     >>> build_weighted("hgb", {"x": "numeric"}, 0).named_steps["model"].class_weight
     'balanced'
     """
-    encoding = "onehot" if model == "lr" else "ordinal"
-    pre = preprocessor(feature_types, encoding=encoding, dense=model == "hgb")
+    pre = preprocessor_for(model, feature_types)
     return build_pipeline(pre, make_model(model, random_state, class_weight="balanced"))
 
 
