@@ -20,7 +20,7 @@ from ._cache import TaskCache
 from ._engine import aggregate, aligned_proba, build_estimator, plan_tasks, run_tasks
 from ._model import save_model
 from ._result import CompareResult
-from ._splits import check_class_sizes, make_splits
+from ._splits import make_splits
 from ._stats import bootstrap_interval
 from .strategies import resolve
 
@@ -269,7 +269,6 @@ def _holdout_split(y, holdout, folds, split_on, seed, notes):
                      "between a hold-out and the folds; the winner's score is the selection "
                      "score, which is optimistic")
         return rows, rows[:0]
-    check_class_sizes(y, folds)
     sel, hold = train_test_split(rows, test_size=holdout, stratify=y, random_state=seed)
     return np.sort(sel), np.sort(hold)
 
@@ -324,11 +323,9 @@ def _write_outputs(result: CompareResult, dataset: Dataset, out: Path) -> None:
     metric = result.settings["metric"]
     metadata = {
         "strategy": result.best_, "classes": result.classes,
-        "feature_names": list(dataset.X.columns.drop(
-            [c for c in (result.settings["groups"], result.settings["time"]) if c],
-            errors="ignore")),
-        "feature_types": {c: t for c, t in dataset.feature_types.items()
-                          if c not in (result.settings["groups"], result.settings["time"])},
+        # the prepared dataset: group / time columns are already out of the features
+        "feature_names": list(dataset.X.columns),
+        "feature_types": dict(dataset.feature_types),
         "target": str(dataset.y.name), "metric": metric,
         "cv_score": {"mean": float(top[metric]), "low": float(top[f"{metric}_low"]),
                      "high": float(top[f"{metric}_high"])},

@@ -99,8 +99,9 @@ class _Progress:
 
     def __init__(self, total: int, enabled: bool | None):
         self.total, self.done = total, 0
-        self.tty = sys.stderr.isatty() if enabled is None else enabled and sys.stderr.isatty()
-        self.plain = (enabled is None and not self.tty) or (enabled and not self.tty)
+        shown = enabled is not False  # None (auto) and True both report; False is silent
+        self.tty = shown and sys.stderr.isatty()
+        self.plain = shown and not self.tty
         self._bar = None
         self._start = time.perf_counter()
         if self.tty:
