@@ -9,6 +9,8 @@ PYTEST := $(BIN)/python -m pytest
 # pytest-xdist workers: every core by default (2 on CI)
 JOBS   ?= auto
 DEMO_DATA ?= binary:yeast4
+# The test suite covers the torch side and the approximate kNN backends, so it installs their extras.
+EXTRAS ?= dev,torch,fast
 
 .PHONY: help setup demo test test-slow test-all bench lint format clean
 
@@ -25,7 +27,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP) install --quiet --constraint constraints.txt --editable ".[dev]"
+	$(PIP) install --quiet --constraint constraints.txt --editable ".[$(EXTRAS)]"
 	@touch $@
 
 demo: $(STAMP)
