@@ -7,7 +7,13 @@ from hypothesis import strategies as st
 from sklearn.utils.class_weight import compute_class_weight
 
 from unskew.exceptions import DataError
-from unskew.weights import class_counts, class_priors, class_weights, sample_weights
+from unskew.weights import (
+    class_counts,
+    class_priors,
+    class_weights,
+    sample_weights,
+    weights_from_counts,
+)
 
 # 3 classes with 60 / 30 / 10 rows: N = 100, C = 3
 Y = np.array(["a"] * 60 + ["b"] * 30 + ["c"] * 10)
@@ -133,3 +139,20 @@ def test_class_weights_bad_labels(y, match):
     """Check that unusable labels raise DataError naming the problem."""
     with pytest.raises(DataError, match=match):
         class_weights(y)
+
+
+@pytest.mark.parametrize("method", ["balanced", "effective_number", "inverse_sqrt", "capped"])
+def test_weights_from_counts_equal_class_weights(method):
+    """Check that weights from a count vector equal those computed from the labels."""
+    counts = [500, 40, 7]
+    y = np.repeat([0, 1, 2], counts)
+    expected = list(class_weights(y, method, beta=0.99, max_ratio=5).values())
+    np.testing.assert_allclose(
+        weights_from_counts(counts, method, beta=0.99, max_ratio=5), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("counts", [[3, 0], [2, -1], [1, np.nan], []], ids=str)
+def test_weights_from_counts_rejects_empty_or_bad_counts(counts):
+    """Check that a class without rows or a non-finite count is a clear error."""
+    with pytest.raises(DataError, match="counts"):
+        weights_from_counts(counts)

@@ -28,7 +28,14 @@ import numpy as np
 from ._utils._text import did_you_mean
 from .exceptions import DataError
 
-__all__ = ["WEIGHTING_METHODS", "class_counts", "class_priors", "class_weights", "sample_weights"]
+__all__ = [
+    "WEIGHTING_METHODS",
+    "class_counts",
+    "class_priors",
+    "class_weights",
+    "sample_weights",
+    "weights_from_counts",
+]
 
 WEIGHTING_METHODS = ("balanced", "effective_number", "inverse_sqrt", "capped")
 
@@ -168,13 +175,52 @@ def class_weights(y, method: str = "balanced", *, beta: float = 0.999,
     if (counts == 0).any():
         empty = [k for k, n in zip(keys, counts, strict=True) if n == 0]
         raise DataError(f"classes {empty} have no rows in y, so they cannot be weighted")
-    n = counts.astype(np.float64)
+    weights = weights_from_counts(counts, method, beta=beta, max_ratio=max_ratio)
+    return dict(zip(keys, (float(w) for w in weights), strict=True))
+
+
+def weights_from_counts(counts, method: str = "balanced", *, beta: float = 0.999,
+                        max_ratio: float = 10.0) -> np.ndarray:
+    """Class weights from a vector of class counts (what losses and samplers hold).
+
+    The same weightings and normalisation as :func:`class_weights`: ``sum_c n_c * w_c = N``.
+
+    Parameters
+    ----------
+    counts : array-like of shape (n_classes,)
+        Rows per class, every one > 0.
+    method, beta, max_ratio
+        As in :func:`class_weights`.
+
+    Returns
+    -------
+    ndarray of shape (n_classes,)
+        Float64 weights in the order of ``counts``.
+
+    Examples
+    --------
+    >>> from unskew.weights import weights_from_counts
+    >>> weights_from_counts([90, 10]).tolist()
+    [0.5555555555555556, 5.0]
+    >>> w = weights_from_counts([5000, 50], "effective_number", beta=0.9999)
+    >>> bool(w[1] > w[0])
+    True
+    """
+    n = np.asarray(counts, dtype=np.float64)
+    if n.ndim != 1 or n.size == 0:
+        raise DataError(f"counts must be a non-empty 1-D array of class counts, got shape {n.shape}")
+    if not np.all(np.isfinite(n)) or (n <= 0).any():
+        bad = np.flatnonzero(~np.isfinite(n) | (n <= 0)).tolist()
+        raise DataError(
+            f"class counts must be finite and > 0; classes at positions {bad[:5]} have "
+            f"{n[bad[:5]].tolist()}; a class without rows cannot be given a finite weight"
+        )
     if method == "balanced":
         raw = 1.0 / n
     elif method == "effective_number":
         if not 0.0 <= beta < 1.0:
             raise ValueError(f"beta must be in [0, 1) for method='effective_number', got {beta!r}")
-        # (1 - beta) / (1 - beta**n), written with expm1/log1p-free powers: exact for beta=0
+        # (1 - beta) / (1 - beta**n): exact for beta=0 (equal weights)
         raw = (1.0 - beta) / (1.0 - np.power(beta, n))
     elif method == "inverse_sqrt":
         raw = 1.0 / np.sqrt(n)
@@ -188,8 +234,7 @@ def class_weights(y, method: str = "balanced", *, beta: float = 0.999,
             f"unknown weighting method {method!r}; expected one of "
             f"{', '.join(WEIGHTING_METHODS)}{did_you_mean(str(method), WEIGHTING_METHODS)}"
         )
-    weights = raw * n.sum() / (raw * n).sum()
-    return dict(zip(keys, (float(w) for w in weights), strict=True))
+    return raw * n.sum() / (raw * n).sum()
 
 
 def sample_weights(y, method: str = "balanced", **kwargs) -> np.ndarray:
