@@ -7,6 +7,8 @@ from importlib import import_module
 
 from sklearn.base import BaseEstimator
 
+from ..exceptions import MissingExtraError
+
 # Packages whose public estimators the common checks cover. A package of an optional extra that
 # is not installed is skipped here; its own tests say so.
 _ESTIMATOR_PACKAGES = ("unskew.resampling", "unskew.threshold", "unskew.ensemble", "unskew.nn")
@@ -33,6 +35,8 @@ def all_estimators() -> list[tuple[str, type]]:
             if exc.name in {"torch", "transformers", "dask", "distributed"}:
                 continue  # optional extra not installed
             raise
+        except MissingExtraError:
+            continue  # optional extra not installed (raised by _optional.require)
         for name in getattr(module, "__all__", ()):
             try:
                 obj = getattr(module, name)
