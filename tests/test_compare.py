@@ -238,6 +238,18 @@ def test_cli_compare_predict_show(table, tmp_path, capsys):
     assert "honest estimate" in capsys.readouterr().out
 
 
+def test_cli_compare_composite_strategy_prints_its_full_name(table, tmp_path, capsys):
+    """Check that a composite strategy runs, and that its brackets are not eaten as markup."""
+    out = tmp_path / "run"
+    assert main(["compare", str(table), "--target", "label", "--strategies",
+                 "none+lr,vote[none+lr|weighted+lr]", "--folds", "3", "--repeats", "1",
+                 "--out", str(out)]) == 0
+    assert "vote[none+lr|weighted+lr]" in capsys.readouterr().out
+    board = pd.read_csv(out / "leaderboard.csv")
+    assert set(board["strategy"]) == {"none+lr", "vote[none+lr|weighted+lr]"}
+    assert (board["status"] == "ok").all()
+
+
 def test_cli_predict_refuses_a_bad_model(tmp_path, table, capsys):
     """Check that predict with a foreign file fails with one clear line."""
     bad = tmp_path / "model.skops"

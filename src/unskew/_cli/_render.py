@@ -7,6 +7,7 @@ def leaderboard_table(result, limit: int = 25):
     """The leaderboard of a CompareResult as a rich Table (best first)."""
     import math
 
+    from rich.markup import escape
     from rich.table import Table
 
     metric = result.settings["metric"]
@@ -19,13 +20,13 @@ def leaderboard_table(result, limit: int = 25):
     for row in result.leaderboard.head(limit).to_dict(orient="records"):
         ok = not math.isnan(row[metric])
         table.add_row(
-            "" if math.isnan(row["rank"]) else str(int(row["rank"])), row["strategy"],
+            "" if math.isnan(row["rank"]) else str(int(row["rank"])), escape(row["strategy"]),
             f"{row[metric]:.3f}" if ok else "-",
             f"[{row[metric + '_low']:.3f}, {row[metric + '_high']:.3f}]" if ok else "-",
             f"{row['p_vs_best']:.3f}" if ok else "-",
             f"{row['balanced_accuracy']:.3f}" if ok else "-",
             f"{row['fit_time']:.2f}" if not math.isnan(row["fit_time"]) else "-",
             row["status"] if row["status"] == "ok" else f"[red]{row['status']}[/]: "
-            f"{row['error'][:60]}",
+            f"{escape(row['error'][:60])}",
         )
     return table

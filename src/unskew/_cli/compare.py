@@ -55,20 +55,21 @@ def _run(args: argparse.Namespace) -> int:
                      holdout=args.holdout, time_budget=args.time_budget, n_jobs=args.jobs,
                      out=args.out, random_state=args.seed, command=command)
     from rich.console import Console
+    from rich.markup import escape
 
     # a pipe or CI log has no width; 120 columns keep the leaderboard readable there
     console = Console(width=None if sys.stdout.isatty() else 120)
     console.print(leaderboard_table(result))
     for note in result.warnings:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(f"[yellow]note:[/] {escape(note)}")
     honest = result.honest
     if honest["method"] == "holdout":
         console.print(
-            f"winner [bold]{result.best_}[/]: {honest['metric']} = {honest['mean']:.3f} "
+            f"winner [bold]{escape(result.best_)}[/]: {honest['metric']} = {honest['mean']:.3f} "
             f"[{honest['low']:.3f}, {honest['high']:.3f}] on {honest['n_rows']} held-out rows")
     report = os.path.abspath(os.path.join(args.out, "report.html"))
-    console.print(f"model:  {os.path.abspath(os.path.join(args.out, 'model.skops'))}")
-    console.print(f"report: {report}")
+    console.print(f"model:  {escape(os.path.abspath(os.path.join(args.out, 'model.skops')))}")
+    console.print(f"report: {escape(report)}")
     return 0
 
 

@@ -21,6 +21,7 @@ def _run(args: argparse.Namespace) -> int:
 
     import pandas as pd
     from rich.console import Console
+    from rich.markup import escape
 
     from ..comparison import load_model
     from ..datasets._table import _read_source
@@ -35,14 +36,14 @@ def _run(args: argparse.Namespace) -> int:
         proba = model.predict_proba(frame) if args.proba else None
     for w in caught:
         if issubclass(w.category, UserWarning) and "ignoring" in str(w.message):
-            console.print(f"[yellow]warning:[/] {w.message}")
+            console.print(f"[yellow]warning:[/] {escape(str(w.message))}")
     target = model.metadata.get("target", "prediction")
     out = pd.DataFrame({f"predicted_{target}": labels})
     if proba is not None:
         for j, c in enumerate(model.classes_):
             out[f"proba_{c}"] = proba[:, j]
     out.to_csv(args.out, index=False)
-    console.print(f"wrote {len(out)} predictions to {args.out}")
+    console.print(f"wrote {len(out)} predictions to {escape(args.out)}")
     return 0
 
 

@@ -13,12 +13,13 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from ..comparison import load_model
 
     meta = load_model(args.model).metadata
-    table = Table(title=f"model {args.model}", show_header=False)
+    table = Table(title=f"model {escape(args.model)}", show_header=False)
     table.add_column("field", style="bold")
     table.add_column("value")
     cv = meta.get("cv_score", {})
@@ -42,7 +43,7 @@ def _run(args: argparse.Namespace) -> int:
         ("created", meta.get("created")),
     ]
     for field, value in rows:
-        table.add_row(field, str(value))
+        table.add_row(field, escape(str(value)))
     Console().print(table)
     return 0
 

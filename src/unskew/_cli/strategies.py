@@ -14,6 +14,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from ..comparison.strategies import REGISTRY
@@ -26,8 +27,8 @@ def _run(args: argparse.Namespace) -> int:
         presets = ",".join(p for p in ("fast", "default", "thorough") if p in s.presets)
         notes = [f"needs unskew[{s.requires}]"] if not s.available else []
         notes += ["binary targets only"] if s.binary_only else []
-        table.add_row(s.name, s.family, presets,
-                      s.description + (f" ({'; '.join(notes)})" if notes else ""))
+        table.add_row(escape(s.name), s.family, presets,
+                      escape(s.description + (f" ({'; '.join(notes)})" if notes else "")))
     Console().print(table)
     return 0
 

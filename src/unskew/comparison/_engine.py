@@ -43,9 +43,9 @@ def build_estimator(strategy_name: str, feature_types: dict, random_state, *,
     is wrapped in successive halving over that space, scored by ``tune`` with 3-fold inner CV;
     fitted on an outer training fold, the search is nested inside it.
     """
-    from .strategies import REGISTRY
+    from .strategies import lookup
 
-    strategy = REGISTRY[strategy_name]
+    strategy = lookup(strategy_name)
     estimator = strategy.build(feature_types, random_state)
     if tune is None or not strategy.search_space:
         return estimator

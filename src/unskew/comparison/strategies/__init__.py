@@ -15,7 +15,7 @@ Examples
 from importlib import import_module
 
 from ._listing import available_strategies
-from ._registry import FAMILIES, PRESETS, REGISTRY, Strategy, register, resolve
+from ._registry import FAMILIES, PRESETS, REGISTRY, Strategy, lookup, register, resolve
 
 # each family module registers its strategies on import; this order is the registry order
 for _family in ("baseline", "weights", "data", "ensembles", "decisions"):
@@ -28,6 +28,7 @@ __all__ = [
     "REGISTRY",
     "Strategy",
     "available_strategies",
+    "lookup",
     "register",
     "resolve",
 ]

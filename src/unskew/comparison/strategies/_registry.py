@@ -116,13 +116,42 @@ def resolve(names: Iterable[str] | None = None, *, preset: str = "default") -> l
         if preset not in PRESETS:
             raise DataError(f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}")
         return [s for s in REGISTRY.values() if preset in s.presets]
-    chosen = []
-    for name in names:
-        name = name.strip()
-        if name not in REGISTRY:
-            raise DataError(
-                f"unknown strategy {name!r}{did_you_mean(name, REGISTRY)} (available: "
-                + ", ".join(REGISTRY) + ")"
-            )
-        chosen.append(REGISTRY[name])
-    return chosen
+    return [lookup(name) for name in names]
+
+
+def lookup(name: str) -> Strategy:
+    """Return the strategy called ``name``: a registered one or a composite such as
+    ``stack[smote+lr|weighted+hgb]`` (built from its members' entries).
+
+    Examples
+    --------
+    >>> from unskew.comparison.strategies import lookup
+    >>> lookup("smote+lr").family
+    'data'
+    >>> lookup("stack[smote+lr|weighted+hgb]").description.startswith("Stacking")
+    True
+    """
+    from ...exceptions import DataError
+    from ._composite import COMBINERS, composite_strategy, parse_composite
+
+    name = name.strip()
+    if name in REGISTRY:
+        return REGISTRY[name]
+    parsed = parse_composite(name)
+    if parsed is not None:
+        combiner, member_names = parsed
+        if combiner not in COMBINERS:
+            raise DataError(f"unknown combiner {combiner!r} in {name!r}; expected one of "
+                            f"{', '.join(COMBINERS)}{did_you_mean(combiner, COMBINERS)}")
+        if len(member_names) < 2:
+            raise DataError(f"{name!r} needs at least two members separated by '|', "
+                            f"e.g. {combiner}[smote+lr|weighted+hgb]")
+        members = [lookup(m) for m in member_names]
+        nested = [m.name for m in members if parse_composite(m.name)]
+        if nested:
+            raise DataError(f"{name!r}: members cannot themselves be composites ({nested})")
+        return composite_strategy(name, combiner, members)
+    raise DataError(
+        f"unknown strategy {name!r}{did_you_mean(name, REGISTRY)} (available: "
+        + ", ".join(REGISTRY) + "; or combine them: stack[a|b], vote[a|b])"
+    )
