@@ -10,6 +10,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.linear_model import LogisticRegression
 
 import unskew
 from unskew.cli import main
@@ -173,6 +174,59 @@ def test_compare_records_a_failing_strategy(table, broken_strategy):
     assert result.best_ == "none+lr"
     assert any("optimistic" in w for w in result.warnings)
     assert result.honest["method"] == "unavailable"
+
+
+class _SlowClassifier(LogisticRegression):
+    """Logistic regression that sleeps in fit (a stand-in for a strategy that takes too long)."""
+
+    def fit(self, X, y, sample_weight=None):
+        time.sleep(30)
+        return super().fit(X, y, sample_weight)
+
+
+@pytest.fixture
+def slow_strategy():
+    """A registered strategy whose fit takes 30 s (removed afterwards)."""
+    REGISTRY["slow+lr"] = Strategy("slow+lr", "baseline", lambda ft, rs: _SlowClassifier(),
+                                   "sleeps in fit", presets=frozenset())
+    yield "slow+lr"
+    del REGISTRY["slow+lr"]
+
+
+def test_compare_task_timeout_records_and_goes_on(table, slow_strategy):
+    """Check that a task past task_timeout is stopped, recorded as timed out, and not fatal."""
+    started = time.perf_counter()
+    result = unskew.compare(table, target="label", strategies=["none+lr", slow_strategy],
+                            folds=2, repeats=1, progress=False, diagnose=False, holdout=0,
+                            task_timeout=0.5)
+    assert time.perf_counter() - started < 20  # two 30 s sleeps were cut short
+    row = result.leaderboard.set_index("strategy").loc[slow_strategy]
+    assert row["status"] == "failed"
+    assert "timed out after 0.5s" in row["error"]
+    folds = result.fold_scores[result.fold_scores["strategy"] == slow_strategy]
+    assert (folds["status"] == "timeout").all()
+    assert result.best_ == "none+lr"
+
+
+def _sleep_under_deadline(seconds, limit):
+    from unskew.comparison._engine import TaskTimeout, deadline
+
+    try:
+        with deadline(limit):
+            time.sleep(seconds)
+    except TaskTimeout as exc:
+        return str(exc)
+    return "finished"
+
+
+def test_deadline_works_in_worker_processes():
+    """Check that the per-task deadline also fires inside joblib's worker processes."""
+    from joblib import Parallel, delayed
+
+    started = time.perf_counter()
+    out = Parallel(n_jobs=2)(delayed(_sleep_under_deadline)(s, 0.3) for s in (30, 0.01))
+    assert out == ["timed out after 0.3s (task_timeout)", "finished"]
+    assert time.perf_counter() - started < 20
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,9 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="share of rows held out for the winner's honest score (default 0.2)")
     parser.add_argument("--time-budget", type=float, default=None, metavar="S",
                         help="skip strategies not started after S seconds")
+    parser.add_argument("--task-timeout", type=float, default=None, metavar="S",
+                        help="stop one strategy's fit on one fold after S seconds (recorded "
+                             "as timed out; the run goes on)")
     parser.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
     parser.add_argument("--out", "-o", default="unskew-out", metavar="DIR",
                         help="output folder (default: unskew-out)")
@@ -52,7 +55,8 @@ def _run(args: argparse.Namespace) -> int:
     result = compare(dataset, metric=args.metric, strategies=strategies, preset=args.preset,
                      folds=args.folds, repeats=args.repeats, groups=args.groups,
                      time_column=args.time, min_class_size=args.min_class_size,
-                     holdout=args.holdout, time_budget=args.time_budget, n_jobs=args.jobs,
+                     holdout=args.holdout, time_budget=args.time_budget,
+                     task_timeout=args.task_timeout, n_jobs=args.jobs,
                      out=args.out, random_state=args.seed, command=command)
     from rich.console import Console
     from rich.markup import escape

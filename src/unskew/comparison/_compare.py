@@ -31,7 +31,8 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
             strategies=None, preset: str = "default", folds: int = 5, repeats: int = 2,
             groups: str | None = None, time_column: str | None = None,
             min_class_size: int | None = None, holdout: float = 0.2,
-            time_budget: float | None = None, n_jobs: int = 1, out=None,
+            time_budget: float | None = None, task_timeout: float | None = None,
+            n_jobs: int = 1, out=None,
             random_state: int = 0, diagnose: bool = True, progress: bool | None = None,
             drop=None, tune: bool | None = None, command: str | None = None) -> CompareResult:
     """Cross-validate imbalance strategies on a dataset, rank them, and refit the winner.
@@ -67,6 +68,10 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
         Share of rows kept out of the selection for the honest estimate (0 to skip it).
     time_budget : float, optional
         Seconds after which strategies not yet started are skipped (recorded).
+    task_timeout : float, optional
+        Seconds one (strategy, fold) fit-and-score may take; a task past it is recorded in
+        the leaderboard as timed out and the run goes on. The limit interrupts Python code,
+        so a single long call into compiled code is stopped when it returns.
     n_jobs : int, default=1
         Parallel worker processes.
     out : path-like, optional
@@ -148,7 +153,8 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
     mark = time.perf_counter()
     results = run_tasks(tasks, X_sel, y[sel], labels, dataset.feature_types,
                         random_state=random_state, n_jobs=n_jobs, cache=cache,
-                        progress=progress, time_budget=time_budget)
+                        progress=progress, time_budget=time_budget,
+                        task_timeout=task_timeout)
     stage["tasks_s"] = time.perf_counter() - mark
     greater = {name: spec.greater_is_better for name, spec in METRICS.items()}
     test_train = 1.0 / (folds - 1)
@@ -184,7 +190,8 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
         honest=honest,
         settings={**settings, "seed": random_state, "preset": preset if strategies is None
                   else None, "strategies": [s.name for s in chosen], "n_jobs": n_jobs,
-                  "time_budget": time_budget, "command": command,
+                  "time_budget": time_budget, "task_timeout": task_timeout,
+                  "command": command,
                   "n_selection_rows": int(sel.size), "n_holdout_rows": int(hold.size)},
         dataset={"name": dataset.name, "source_hash": dataset.source_hash,
                  "n_samples": dataset.n_samples, "n_features": dataset.n_features,

@@ -6,10 +6,13 @@ strategy is scored on the same splits so the comparison is paired.
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
 import traceback
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +23,37 @@ from ..metrics import classification_summary
 from ._cache import TaskCache, task_key
 from ._splits import Split
 from ._stats import corrected_interval, corrected_paired_ttest
+
+
+class TaskTimeout(Exception):
+    """A task ran past ``task_timeout``."""
+
+
+@contextmanager
+def deadline(seconds: float | None):
+    """Raise :class:`TaskTimeout` in this block after ``seconds`` (SIGALRM; None: no limit).
+
+    The alarm interrupts Python code; a long call inside a C extension is interrupted when it
+    returns to Python. Only the main thread of a process can receive it (joblib workers and a
+    plain script are), elsewhere the limit is not enforced.
+    """
+    usable = (seconds is not None and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def _expire(signum, frame):
+        raise TaskTimeout(f"timed out after {seconds:g}s (task_timeout)")
+
+    previous = signal.signal(signal.SIGALRM, _expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
 
 # range of each metric whose range is not [0, 1]
 _BOUNDS = {"mcc": (-1.0, 1.0), "brier": (0.0, 2.0), "log_loss": (0.0, np.inf)}
@@ -72,26 +106,34 @@ def aligned_proba(estimator, X, labels: np.ndarray) -> np.ndarray:
 
 
 def run_task(task: Task, X: pd.DataFrame, y: np.ndarray, labels: np.ndarray,
-             feature_types: dict, random_state) -> dict:
-    """Fit and score one task; errors are caught and returned, never raised."""
+             feature_types: dict, random_state, timeout: float | None = None) -> dict:
+    """Fit and score one task; errors and timeouts are caught and returned, never raised."""
     start = time.perf_counter()
     try:
-        estimator = build_estimator(task.strategy, feature_types, random_state, tune=task.tune)
-        train, test = task.split.train, task.split.test
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # convergence chatter from 100s of fits
-            estimator.fit(X.iloc[train], y[train])
-            fit_time = time.perf_counter() - start
-            y_pred = np.asarray(estimator.predict(X.iloc[test]))
-            proba = aligned_proba(estimator, X.iloc[test], labels)
-            scores = classification_summary(y[test], y_pred, y_proba=proba, labels=labels)
-        return {"status": "ok", "scores": {k: float(v) for k, v in scores.items()},
-                "fit_time": fit_time, "time": time.perf_counter() - start, "proba": proba}
+        with deadline(timeout):
+            return _fit_and_score(task, X, y, labels, feature_types, random_state, start)
+    except TaskTimeout as exc:
+        return {"status": "timeout", "error": str(exc), "time": time.perf_counter() - start}
     except Exception as exc:  # one strategy failing must never stop the run
         last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
         where = f" ({last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})" if last else ""
         return {"status": "error", "error": f"{type(exc).__name__}: {exc}{where}",
                 "time": time.perf_counter() - start}
+
+
+def _fit_and_score(task, X, y, labels, feature_types, random_state, start) -> dict:
+    """Build the strategy, fit it on the training rows, score the test rows."""
+    estimator = build_estimator(task.strategy, feature_types, random_state, tune=task.tune)
+    train, test = task.split.train, task.split.test
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter from 100s of fits
+        estimator.fit(X.iloc[train], y[train])
+        fit_time = time.perf_counter() - start
+        y_pred = np.asarray(estimator.predict(X.iloc[test]))
+        proba = aligned_proba(estimator, X.iloc[test], labels)
+        scores = classification_summary(y[test], y_pred, y_proba=proba, labels=labels)
+    return {"status": "ok", "scores": {k: float(v) for k, v in scores.items()},
+            "fit_time": fit_time, "time": time.perf_counter() - start, "proba": proba}
 
 
 class _Progress:
@@ -138,11 +180,13 @@ class _Progress:
 
 
 def run_tasks(tasks: list[Task], X, y, labels, feature_types, *, random_state, n_jobs: int,
-              cache: TaskCache, progress: bool | None, time_budget: float | None) -> dict:
+              cache: TaskCache, progress: bool | None, time_budget: float | None,
+              task_timeout: float | None = None) -> dict:
     """Run every task not already cached; return ``{task.key: record}``.
 
     Tasks are submitted one strategy at a time, so a time budget stops between strategies
-    (those not started are recorded as skipped).
+    (those not started are recorded as skipped). ``task_timeout`` bounds each task (see
+    :func:`deadline`); a task past it is recorded as ``"timeout"`` and not cached.
     """
     results: dict[str, dict] = {}
     bar = _Progress(len(tasks), progress)
@@ -170,7 +214,8 @@ def run_tasks(tasks: list[Task], X, y, labels, feature_types, *, random_state, n
                         bar.advance(f"{name} skipped")
                     continue
                 threads = None if n_jobs == 1 else 1
-                jobs = (delayed(_keyed)(t, X, y, labels, feature_types, random_state, threads)
+                jobs = (delayed(_keyed)(t, X, y, labels, feature_types, random_state, threads,
+                                        task_timeout)
                         for t in todo)
                 for key, record in parallel(jobs):
                     results[key] = record
@@ -182,12 +227,12 @@ def run_tasks(tasks: list[Task], X, y, labels, feature_types, *, random_state, n
     return results
 
 
-def _keyed(task, X, y, labels, feature_types, random_state, threads):
+def _keyed(task, X, y, labels, feature_types, random_state, threads, timeout):
     from threadpoolctl import threadpool_limits
 
     # parallel tasks already use every core; nested BLAS/OpenMP threads would oversubscribe
     with threadpool_limits(limits=threads):
-        return task.key, run_task(task, X, y, labels, feature_types, random_state)
+        return task.key, run_task(task, X, y, labels, feature_types, random_state, timeout)
 
 
 def plan_tasks(strategies: list[str], splits: list[Split], *, data_hash: str, seed,
