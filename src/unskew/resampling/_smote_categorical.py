@@ -1,0 +1,494 @@
+"""SMOTE for categorical columns: SMOTE-NC (mixed) and SMOTE-N (all categorical).
+
+Neither one-hot encodes the table (imbalanced-learn's SMOTENC does, which needs memory per
+category level). Categories become integer codes once; the distances are computed directly, in
+row blocks, on the class being over-sampled only.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+from imblearn.utils import check_target_type
+from scipy import sparse
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import validate_data
+
+from ..exceptions import DataError
+from ._base import check_sample_weight
+from ._smote_base import BaseSMOTE, _Job, _py, doc
+
+__all__ = ["SMOTEN", "SMOTENC"]
+
+# float64 entries of one block of the distance computation (32 MiB)
+_BLOCK_ELEMENTS = 1 << 22
+
+
+def _is_frame(X) -> bool:
+    return isinstance(X, pd.DataFrame)
+
+
+def _is_categorical_dtype(dtype) -> bool:
+    return dtype == np.dtype(object) or isinstance(dtype, pd.CategoricalDtype) or str(dtype) in ("string", "str")
+
+
+def _column(X, j):
+    return X.iloc[:, j] if _is_frame(X) else X[:, j]
+
+
+def _encode(X, columns) -> tuple[np.ndarray, list]:
+    """Integer codes (n, len(columns)) and each column's sorted categories."""
+    codes = np.empty((X.shape[0], len(columns)), dtype=np.int32)
+    categories = []
+    for out, j in enumerate(columns):
+        codes[:, out], uniques = pd.factorize(_column(X, j), sort=True, use_na_sentinel=False)
+        categories.append(uniques)
+    return codes, categories
+
+
+def _smallest_distances(dist_block: np.ndarray, k: int) -> np.ndarray:
+    """Column indices of the k smallest entries of each row, nearest first (ties: lower index)."""
+    part = np.argpartition(dist_block, k - 1, axis=1)[:, :k] if k < dist_block.shape[1] else \
+        np.tile(np.arange(dist_block.shape[1]), (dist_block.shape[0], 1))
+    picked = np.take_along_axis(dist_block, part, axis=1)
+    order = np.lexsort((part, picked), axis=1)
+    return np.take_along_axis(part, order, axis=1)
+
+
+def _check_common(self, X, y):
+    """Input checks shared by SMOTENC and SMOTEN (they keep X's dtypes: strings are fine)."""
+    owner = type(self).__name__
+    if not sparse.issparse(X) and np.ndim(X) == 1:
+        raise DataError(f"{owner}: X must be 2-D (n_samples, n_features), got a 1-D array of "
+                        f"length {len(X)}; for a single feature pass X.reshape(-1, 1).")
+    y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
+    if _is_frame(X) and any(isinstance(t, pd.SparseDtype) for t in X.dtypes):
+        X = X.apply(lambda c: c.sparse.to_dense() if isinstance(c.dtype, pd.SparseDtype) else c)
+    if not _is_frame(X) and not sparse.issparse(X):
+        X = np.asarray(X)
+    if X.shape[0] != y.shape[0]:
+        raise DataError(f"{owner}: X has {X.shape[0]} rows but y has {y.shape[0]}.")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        # the wording scikit-learn's check_array uses, which its estimator checks expect
+        raise DataError(f"{owner}: found array with {X.shape[0]} sample(s) and {X.shape[1]} "
+                        f"feature(s) (shape={X.shape}) while a minimum of 1 is required.")
+    _check_finite_numeric(owner, X)
+    self._check_strategy_classes(y)
+    return X, y, binarize_y
+
+
+def _check_finite_numeric(owner: str, X) -> None:
+    """Numeric columns (of a frame, or a numeric array) must not hold NaN/inf."""
+    if sparse.issparse(X):
+        data = X.tocsr().data
+        if data.dtype.kind in "fc" and not np.isfinite(data).all():
+            raise DataError(f"{owner}: X has NaN/inf values; impute or drop them first.")
+        return
+    if _is_frame(X):
+        for name in X.columns:
+            column = X[name]
+            if column.dtype.kind in "fc" and not np.isfinite(column.to_numpy()).all():
+                raise DataError(f"{owner}: numeric column {name!r} has NaN/inf values; impute "
+                                "or drop them first.")
+        return
+    if X.dtype.kind in "fc":
+        bad = np.flatnonzero(~np.isfinite(X).all(axis=0))
+        if bad.size:
+            raise DataError(f"{owner}: column {int(bad[0])} of X has NaN/inf values; impute or "
+                            "drop them first.")
+
+
+@doc
+class SMOTENC(BaseSMOTE):
+    """SMOTE for mixed numeric and categorical columns, without one-hot encoding.
+
+    As in Chawla et al. (2002), section 6.1: with ``Med`` the median of the standard
+    deviations of the numeric columns within class ``c``, the distance between two rows is
+
+    ``d(a, b)^2 = sum_numeric (a_f - b_f)^2 + Med^2 * #{categorical f : a_f != b_f}``.
+
+    It is computed directly, in row blocks, on the rows of ``c`` only (imbalanced-learn one-hot
+    encodes the whole table to get the same distance). A new row interpolates the numeric
+    columns like SMOTE; each categorical column takes the value held by most of the seed row's
+    ``k`` nearest neighbours (ties broken at random).
+
+    Parameters
+    ----------
+    categorical_features : "auto" or array-like, default="auto"
+        Indices, column names, or a boolean mask of the categorical columns. ``"auto"`` (X a
+        DataFrame) takes the columns of category, object or string dtype. imbalanced-learn
+        requires this argument; here it may be left out for DataFrames.
+
+    categorical_encoder : None, default=None
+        Kept for imbalanced-learn compatibility; SMOTENC encodes categories as integer codes
+        itself, so only ``None`` is accepted.
+
+    {sampling_strategy}
+
+    {random_state}
+
+    k_neighbors : int or object, default=5
+        Neighbours within the class. An object's ``n_neighbors - 1`` is used as ``k`` (its search
+        cannot be used: the distance above is not Euclidean on X).
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        ``{class: rows to add}``.
+    categorical_features_ : ndarray of int
+        Positions of the categorical columns.
+    continuous_features_ : ndarray of int
+        Positions of the numeric columns.
+    median_std_ : dict
+        ``{class: Med}``.
+    n_features_in_ : int
+        Columns seen in ``fit_resample``.
+
+    Notes
+    -----
+    {sample_weight}
+
+    References
+    ----------
+    .. [1] N. V. Chawla, K. W. Bowyer, L. O. Hall, W. P. Kegelmeyer, "SMOTE: synthetic minority
+       over-sampling technique", JAIR 16, 321-357, 2002 (section 6.1, SMOTE-NC).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from unskew.resampling import SMOTENC
+    >>> rng = np.random.RandomState(0)
+    >>> X = pd.DataFrame({"amount": rng.normal(size=60),
+    ...                   "country": pd.Categorical(rng.choice(["fr", "de", "it"], 60))})
+    >>> y = np.array([0] * 50 + [1] * 10)
+    >>> X_res, y_res = SMOTENC(random_state=0).fit_resample(X, y)
+    >>> np.bincount(y_res).tolist(), X_res["country"].dtype.name
+    ([50, 50], 'category')
+    """
+
+    _accepts_categorical = True
+    _parameter_constraints: ClassVar[dict] = {
+        **BaseSMOTE._parameter_constraints,
+        "categorical_features": "no_validation",
+        "categorical_encoder": [None],
+    }
+
+    def __init__(self, categorical_features="auto", *, categorical_encoder=None,
+                 sampling_strategy="auto", random_state=None, k_neighbors=5):
+        super().__init__(sampling_strategy=sampling_strategy, random_state=random_state,
+                         k_neighbors=k_neighbors)
+        self.categorical_features = categorical_features
+        self.categorical_encoder = categorical_encoder
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        if sparse.issparse(X):
+            raise DataError("SMOTENC: sparse X is not supported (its categorical columns must be "
+                            "dense); pass a DataFrame or a dense array.")
+        return _check_common(self, X, y)
+
+    def _resolve_columns(self, X):
+        owner = type(self).__name__
+        n_features = X.shape[1]
+        spec = self.categorical_features
+        if isinstance(spec, str) and spec == "auto":
+            if not _is_frame(X):
+                raise DataError(f"{owner}: categorical_features='auto' needs X as a DataFrame (it "
+                                "reads the dtypes); for an array pass the column indices.")
+            mask = np.array([_is_categorical_dtype(t) for t in X.dtypes], dtype=bool)
+        else:
+            spec = np.asarray(spec)
+            if spec.dtype == bool:
+                if spec.size != n_features:
+                    raise DataError(f"{owner}: the categorical_features mask has {spec.size} "
+                                    f"entries but X has {n_features} columns.")
+                mask = spec
+            else:
+                mask = np.zeros(n_features, dtype=bool)
+                names = list(X.columns) if _is_frame(X) else None
+                for item in spec.tolist():
+                    if isinstance(item, str):
+                        if names is None or item not in names:
+                            raise DataError(f"{owner}: categorical feature {item!r} is not a "
+                                            f"column of X (columns: {names}).")
+                        mask[names.index(item)] = True
+                    elif -n_features <= int(item) < n_features:
+                        mask[int(item)] = True
+                    else:
+                        raise DataError(f"{owner}: categorical feature index {item} is out of "
+                                        f"range for X with {n_features} columns.")
+        if mask.all():
+            raise DataError(f"{owner}: all {n_features} columns are categorical; SMOTE-NC needs "
+                            "numeric columns too. Use SMOTEN for all-categorical data.")
+        if not mask.any():
+            raise DataError(f"{owner}: no categorical column found; use SMOTE for all-numeric "
+                            "data, or name them in categorical_features.")
+        self.categorical_features_ = np.flatnonzero(mask)
+        self.continuous_features_ = np.flatnonzero(~mask)
+
+    def _numeric_block(self, X) -> np.ndarray:
+        cols = self.continuous_features_
+        if _is_frame(X):
+            dtypes = X.dtypes.iloc[cols]
+            float32 = all(t == np.float32 for t in dtypes)
+            try:
+                block = X.iloc[:, cols].to_numpy(dtype=np.float32 if float32 else np.float64)
+            except (TypeError, ValueError) as exc:
+                raise DataError(f"SMOTENC: numeric columns must hold numbers ({exc}); list the "
+                                "others in categorical_features.") from exc
+        else:
+            kind = X.dtype
+            dtype = kind if kind.kind == "f" else np.float64
+            try:
+                block = np.ascontiguousarray(X[:, cols], dtype=dtype)
+            except (TypeError, ValueError) as exc:
+                raise DataError(f"SMOTENC: numeric columns must hold numbers ({exc}); list the "
+                                "others in categorical_features.") from exc
+        bad = np.flatnonzero(~np.isfinite(block).all(axis=0))
+        if bad.size:
+            name = X.columns[cols[bad[0]]] if _is_frame(X) else int(cols[bad[0]])
+            raise DataError(f"SMOTENC: numeric column {name!r} has NaN/inf values; impute or drop "
+                            "them first.")
+        return block
+
+    def _neighbors(self, num, codes, med, k):
+        """k nearest other rows of each row under the SMOTE-NC distance."""
+        n = num.shape[0]
+        sq = np.einsum("ij,ij->i", num, num, dtype=np.float64)
+        out = np.empty((n, k), dtype=np.int64)
+        step = max(1, _BLOCK_ELEMENTS // max(n, 1))
+        for lo in range(0, n, step):
+            hi = min(n, lo + step)
+            d2 = sq[lo:hi, None] + sq[None, :] - 2.0 * (num[lo:hi] @ num.T).astype(np.float64)
+            mismatches = np.zeros_like(d2)
+            for j in range(codes.shape[1]):
+                mismatches += codes[lo:hi, j][:, None] != codes[None, :, j]
+            d2 += med * med * mismatches
+            d2[np.arange(hi - lo), np.arange(lo, hi)] = np.inf
+            out[lo:hi] = _smallest_distances(d2, k)
+        return out
+
+    def _fit_resample(self, X, y, sample_weight=None):
+        owner = type(self).__name__
+        weights = check_sample_weight(sample_weight, X.shape[0], owner)
+        self._validate_estimator()
+        self._resolve_columns(X)
+        num = self._numeric_block(X)
+        codes, categories = _encode(X, self.categorical_features_)
+        rng = check_random_state(self.random_state)
+        self.median_std_ = {}
+        jobs = []
+        for label, n_samples in self.sampling_strategy_.items():
+            if n_samples > 0:
+                jobs.extend(self._plan_class((num, codes), y, label, n_samples, rng))
+        draws = [self._draw(job, rng) for job in jobs]
+        out = self._assemble(num, y, weights, jobs, draws)
+        new_codes = self._vote(codes, jobs, draws, rng)
+        X_res = self._rebuild(X, out[0], new_codes, categories)
+        return (X_res, *out[1:])
+
+    def _plan_class(self, X, y, label, n_samples, rng):
+        num, codes = X  # the numeric block and the categorical codes
+        rows = np.flatnonzero(y == label)
+        k = self._n_k()
+        self._check_class_size(label, rows.size, k)
+        med = float(np.median(np.std(num[rows], axis=0, dtype=np.float64)))
+        self.median_std_[_py(label)] = med
+        nns = self._neighbors(num[rows], codes[rows], med, k)
+        return [_Job(label, rows, rows[nns], n_samples)]
+
+    def _vote(self, codes, jobs, draws, rng):
+        """Codes of the new rows: the most common value among the seed's k neighbours."""
+        n_new = sum(pairs.size for pairs, _ in draws)
+        out = np.empty((codes.shape[0] + n_new, codes.shape[1]), dtype=codes.dtype)
+        out[:codes.shape[0]] = codes
+        start = codes.shape[0]
+        for job, (pairs, _) in zip(jobs, draws, strict=True):
+            k = job.neighbors.shape[1]
+            seeds = pairs // k
+            held = codes[job.neighbors]  # (n_seed, k, n_cat)
+            votes = (held[:, :, None, :] == held[:, None, :, :]).sum(axis=2)  # (n_seed, k, n_cat)
+            step = max(1, _BLOCK_ELEMENTS // max(k * codes.shape[1], 1))
+            for lo in range(0, seeds.size, step):
+                s = seeds[lo:lo + step]
+                # a value held by more neighbours wins; the noise (< 1) only breaks ties
+                winner = np.argmax(votes[s] + rng.uniform(size=(s.size, k, codes.shape[1])),
+                                   axis=1)
+                out[start + lo:start + lo + s.size] = np.take_along_axis(
+                    held[s], winner[:, None, :], axis=1)[:, 0, :]
+            start += seeds.size
+        return out
+
+    def _rebuild(self, X, num, codes, categories):
+        if _is_frame(X):
+            data = {}
+            cat_pos = {j: i for i, j in enumerate(self.categorical_features_)}
+            num_pos = {j: i for i, j in enumerate(self.continuous_features_)}
+            for j, name in enumerate(X.columns):
+                if j in cat_pos:
+                    data[name] = categories[cat_pos[j]].take(codes[:, cat_pos[j]])
+                else:
+                    data[name] = num[:, num_pos[j]].astype(X.dtypes.iloc[j], copy=False)
+            return pd.DataFrame(data, columns=X.columns)
+        out = np.empty((num.shape[0], X.shape[1]), dtype=X.dtype)
+        out[:, self.continuous_features_] = num
+        for i, j in enumerate(self.categorical_features_):
+            out[:, j] = np.asarray(categories[i])[codes[:, i]]
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.string = True
+        return tags
+
+
+@doc
+class SMOTEN(BaseSMOTE):
+    """SMOTE for all-categorical data (SMOTE-N, Chawla et al., 2002, section 6.2).
+
+    Rows are compared with the Value Difference Metric (Stanfill & Waltz, 1986, as in
+    imbalanced-learn with ``k=1, r=2``): ``delta_f(a, b) = sum_c |P(c | a) - P(c | b)|`` for the
+    values of feature ``f``, and ``D(x, z) = sum_f delta_f(x_f, z_f) ** 2``. A seed row drawn
+    uniformly from class ``c`` gives a new row whose every feature is the most common value
+    among the seed and its ``k`` nearest rows of ``c`` (ties: the smallest category). Distances
+    are computed in row blocks (imbalanced-learn builds the full ``n_c x n_c`` matrix).
+
+    Parameters
+    ----------
+    categorical_encoder : None, default=None
+        Kept for imbalanced-learn compatibility; only ``None`` is accepted (categories are
+        coded internally, in sorted order).
+
+    {sampling_strategy}
+
+    {random_state}
+
+    k_neighbors : int or object, default=5
+        Neighbours within the class (an object's ``n_neighbors - 1``).
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        ``{class: rows to add}``.
+    n_features_in_ : int
+        Columns seen in ``fit_resample``.
+
+    Notes
+    -----
+    {sample_weight}
+    With SMOTE-N the parents are the seed's neighbourhood: a new row gets its seed's weight.
+
+    References
+    ----------
+    .. [1] N. V. Chawla, K. W. Bowyer, L. O. Hall, W. P. Kegelmeyer, "SMOTE: synthetic minority
+       over-sampling technique", JAIR 16, 321-357, 2002 (section 6.2).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from unskew.resampling import SMOTEN
+    >>> X = np.array(["A"] * 10 + ["B"] * 20 + ["C"] * 30, dtype=object).reshape(-1, 1)
+    >>> y = np.array([0] * 20 + [1] * 40)
+    >>> X_res, y_res = SMOTEN(random_state=0).fit_resample(X, y)
+    >>> np.bincount(y_res).tolist()
+    [40, 40]
+    """
+
+    _accepts_categorical = True
+    _parameter_constraints: ClassVar[dict] = {
+        **BaseSMOTE._parameter_constraints,
+        "categorical_encoder": [None],
+    }
+
+    def __init__(self, categorical_encoder=None, *, sampling_strategy="auto", random_state=None,
+                 k_neighbors=5):
+        super().__init__(sampling_strategy=sampling_strategy, random_state=random_state,
+                         k_neighbors=k_neighbors)
+        self.categorical_encoder = categorical_encoder
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        X, y, binarize_y = _check_common(self, X, y)
+        return (X.to_numpy() if _is_frame(X) else X), y, binarize_y
+
+    def _fit_resample(self, X, y, sample_weight=None):
+        weights = check_sample_weight(sample_weight, X.shape[0], type(self).__name__)
+        self._validate_estimator()
+        rng = check_random_state(self.random_state)
+        sparse_format = X.format if sparse.issparse(X) else None
+        if sparse_format:
+            X = X.toarray()  # categorical codes: the vote needs the dense values anyway
+        codes, categories = _encode(X, range(X.shape[1]))
+        classes = np.unique(y)
+        # P(class | value) per feature: (n_categories_f, n_classes)
+        y_idx = np.searchsorted(classes, y)
+        probas = []
+        for j, cats in enumerate(categories):
+            table = np.zeros((len(cats), classes.size))
+            np.add.at(table, (codes[:, j], y_idx), 1.0)
+            probas.append(table / table.sum(axis=1, keepdims=True))
+        blocks_X, blocks_y, blocks_w = [codes], [y], [weights]
+        for label, n_samples in self.sampling_strategy_.items():
+            if n_samples == 0:
+                continue
+            for job in self._plan_class((codes, probas), y, label, n_samples, rng):
+                held = codes[job.neighbors]  # (n_c, k + 1, n_features): the row, its k nearest
+                mode = np.empty((job.base.size, codes.shape[1]), dtype=codes.dtype)
+                for j in range(codes.shape[1]):
+                    counts = (held[:, :, j][:, :, None] == np.arange(len(categories[j]))).sum(1)
+                    mode[:, j] = counts.argmax(axis=1)  # ties: the smallest category, like scipy
+                seeds = rng.choice(job.base.size, size=job.n_samples, replace=True)
+                blocks_X.append(mode[seeds])
+                blocks_y.append(np.full(job.n_samples, label, dtype=y.dtype))
+                if weights is not None:
+                    blocks_w.append(weights[job.base[seeds]])
+        codes_res = np.vstack(blocks_X)
+        X_res = np.empty(codes_res.shape, dtype=X.dtype)
+        for j, cats in enumerate(categories):
+            X_res[:, j] = np.asarray(cats)[codes_res[:, j]]
+        y_res = np.concatenate(blocks_y)
+        if sparse_format:
+            X_res = sparse.csr_matrix(X_res) if sparse_format == "csr" else sparse.csc_matrix(X_res)
+        if weights is None:
+            return X_res, y_res
+        return X_res, y_res, np.concatenate(blocks_w)
+
+    def _plan_class(self, X, y, label, n_samples, rng):
+        codes, probas = X  # the codes and P(class | value) per feature
+        rows = np.flatnonzero(y == label)
+        k = self._n_k()
+        self._check_class_size(label, rows.size, k)
+        nns = self._neighbors(codes[rows], probas, k + 1)  # the row itself comes first
+        return [_Job(label, rows, rows[nns], n_samples)]
+
+    @staticmethod
+    def _neighbors(codes, probas, k):
+        n = codes.shape[0]
+        tables = [np.abs(p[:, None, :] - p[None, :, :]).sum(axis=2) ** 2
+                  if p.shape[0] <= 64 else None for p in probas]
+        out = np.empty((n, k), dtype=np.int64)
+        step = max(1, _BLOCK_ELEMENTS // max(n, 1))
+        for lo in range(0, n, step):
+            hi = min(n, lo + step)
+            dist = np.zeros((hi - lo, n))
+            for j, table in enumerate(tables):
+                if table is not None:  # delta_f ** 2 for every pair of values, looked up
+                    dist += table[codes[lo:hi, j][:, None], codes[None, :, j]]
+                    continue
+                # many values: delta_f(a, b) = L1 distance of the class-probability rows
+                pa, pb = probas[j][codes[lo:hi, j]], probas[j][codes[:, j]]
+                dist += np.abs(pa[:, None, :] - pb[None, :, :]).sum(axis=2) ** 2
+            dist[np.arange(hi - lo), np.arange(lo, hi)] = -1.0  # the row itself first
+            out[lo:hi] = _smallest_distances(dist, min(k, n))
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        return tags
