@@ -11,6 +11,7 @@ from threadpoolctl import threadpool_limits
 
 from unskew.comparison.strategies import REGISTRY, lookup, resolve
 from unskew.comparison.strategies._composite import parse_composite
+from unskew.ensemble import WeightedAverageClassifier
 from unskew.exceptions import DataError
 
 FEATURE_TYPES = {"a": "numeric", "b": "numeric"}
@@ -80,7 +81,7 @@ def test_composite_binary_only_when_a_member_is():
     assert not lookup("vote[none+lr|weighted+lr]").binary_only
 
 
-@pytest.mark.parametrize("combiner", ["stack", "vote"])
+@pytest.mark.parametrize("combiner", ["stack", "vote", "avg"])
 def test_composite_members_resample_training_rows_only(combiner):
     """Check that each member's resampler only ever sees rows of the data given to fit."""
     X, y = _data()
@@ -97,8 +98,11 @@ def test_composite_members_resample_training_rows_only(combiner):
     assert _RecordingResampler.seen, "the member's resampler never ran"
     assert all(ids <= set(X["a"].iloc[train].tolist()) for ids in _RecordingResampler.seen)
     assert not any(ids & test_ids for ids in _RecordingResampler.seen)
-    # stacking refits each member on every inner training fold, then on the whole fit data
-    expected_calls = 6 if combiner == "stack" else 1
+    # stacking and the fitted average fit each member on every inner training fold, then on
+    # the whole fit data
+    expected_calls = 1 if combiner == "vote" else 6
     assert len(_RecordingResampler.seen) == expected_calls
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
-    assert isinstance(est, StackingClassifier if combiner == "stack" else VotingClassifier)
+    expected_type = {"stack": StackingClassifier, "vote": VotingClassifier,
+                     "avg": WeightedAverageClassifier}[combiner]
+    assert isinstance(est, expected_type)

@@ -18,7 +18,7 @@ from ._listing import available_strategies
 from ._registry import FAMILIES, PRESETS, REGISTRY, Strategy, lookup, register, resolve
 
 # each family module registers its strategies on import; this order is the registry order
-for _family in ("baseline", "weights", "data", "ensembles", "decisions"):
+for _family in ("baseline", "weights", "data", "ensembles", "decisions", "torch"):
     import_module(f".{_family}", __name__)
 del _family
 

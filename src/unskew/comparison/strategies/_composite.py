@@ -1,4 +1,5 @@
-"""Composite strategies named by their members: ``stack[smote+lr|weighted+hgb]``, ``vote[...]``.
+"""Composite strategies named by their members: ``stack[smote+lr|weighted+hgb]``, ``vote[...]``,
+``avg[...]``.
 
 They are not registered one by one (there is one per combination); :func:`lookup` builds them
 from their name, so the engine's worker processes can rebuild them by name like any other.
@@ -25,6 +26,8 @@ COMBINERS = {
     "stack": "Stacking: a class-weighted logistic regression trained on the members' "
              "out-of-fold probabilities (5-fold) of {members}.",
     "vote": "Soft voting: the average of the predicted probabilities of {members}.",
+    "avg": "Weighted average of the probabilities of {members}, the weights fitted on their "
+           "out-of-fold predictions (5-fold) to maximise macro-F1.",
 }
 _PATTERN = re.compile(r"^(?P<combiner>[a-z]+)\[(?P<members>[^\[\]]+)\]$")
 
@@ -66,6 +69,12 @@ def build_composite(combiner: str, members: list[Strategy], feature_types: dict,
             cv=StratifiedKFold(5, shuffle=True, random_state=random_state),
             stack_method="predict_proba", n_jobs=1,
         )
+    if combiner == "avg":
+        from ...ensemble import WeightedAverageClassifier
+
+        return WeightedAverageClassifier(
+            estimators, objective="macro_f1",
+            cv=StratifiedKFold(5, shuffle=True, random_state=random_state))
     return VotingClassifier(estimators, voting="soft", n_jobs=1)
 
 

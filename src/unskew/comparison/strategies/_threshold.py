@@ -137,7 +137,7 @@ class BinaryTunedThreshold(ClassifierMixin, BaseEstimator):
         scorer = make_scorer(_SCORES[self.scoring], pos_label=classes.tolist()[pos])
         tuner = TunedThresholdClassifierCV(
             clone(estimator), scoring=scorer, response_method="predict_proba",
-            cv=StratifiedKFold(n_splits=n_splits), refit=True,
+            cv=StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=0), refit=True,
         )
         try:
             tuner.fit(X, y)

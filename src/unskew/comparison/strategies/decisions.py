@@ -1,21 +1,27 @@
-"""Decision strategies: train the plain model, then move the decision threshold.
+"""Decision strategies: train the plain model, then move the decision.
 
-Binary targets only. The threshold is tuned by stratified cross-validation inside the training
-fold, on the minority class's probability, and stored in the fitted
-:class:`BinaryTunedThreshold`. On a multi-class target ``fit`` raises a
-:class:`~unskew.exceptions.DataError` naming the strategy.
+- ``tuned-threshold+*`` (binary targets only): the threshold on the minority class's
+  probability is tuned by stratified cross-validation inside the training fold and stored in the
+  fitted :class:`BinaryTunedThreshold`.
+- ``offsets+*`` (any number of classes): per-class offsets on the log-probabilities, learnt on
+  out-of-fold predictions inside the training fold (:class:`unskew.threshold.ClassOffsetClassifier`).
+- ``logit-adjusted+*``: the closed form, ``log p(c|x) - log prior(c)`` (Menon et al. 2021;
+  :class:`unskew.threshold.LogitAdjustedClassifier`), with the training fold's priors.
+
+Every decision lives inside the fitted meta-estimator, so ``unskew predict`` applies it.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
+from ...threshold import ClassOffsetClassifier, LogitAdjustedClassifier
 from ._models import build_pipeline, make_model, preprocessor_for
 from ._registry import Strategy, register
 from ._spaces import MODEL_SPACES, merge
 from ._threshold import BinaryTunedThreshold
 
-__all__ = ["build_tuned_threshold"]
+__all__ = ["build_decision", "build_tuned_threshold"]
 
 
 def build_tuned_threshold(model: str, feature_types: dict[str, str],
@@ -29,7 +35,7 @@ def build_tuned_threshold(model: str, feature_types: dict[str, str],
     feature_types : dict of str to str
         ``Dataset.feature_types``.
     random_state : int or None, default=None
-        Seed of the model (the folds are not shuffled).
+        Seed of the model.
 
     Returns
     -------
@@ -66,3 +72,61 @@ for _model in ("lr", "hgb"):
         search_space=merge(merge(MODEL_SPACES[_model], prefix="estimator__"),
                            {"scoring": ["balanced_accuracy", "f1"]}),
     ))
+
+
+def build_decision(method: str, model: str, feature_types: dict[str, str],
+                   random_state: int | None = None):
+    """Build ``offsets`` or ``logit-adjusted`` around ``preprocess -> model``.
+
+    Parameters
+    ----------
+    method : {"offsets", "logit-adjusted"}
+        ``"offsets"``: :class:`~unskew.threshold.ClassOffsetClassifier` for macro-F1, 3
+        shuffled inner folds; ``"logit-adjusted"``:
+        :class:`~unskew.threshold.LogitAdjustedClassifier` with tau=1.
+    model : {"lr", "hgb", "rf"}
+        The base model, unweighted.
+    feature_types : dict of str to str
+        ``Dataset.feature_types``.
+    random_state : int or None, default=None
+        Seed of the model and of the inner folds.
+
+    Returns
+    -------
+    classifier
+        Unfitted meta-estimator.
+
+    Examples
+    --------
+    >>> type(build_decision("offsets", "lr", {"x": "numeric"}, 0)).__name__
+    'ClassOffsetClassifier'
+    """
+    pipe = build_pipeline(preprocessor_for(model, feature_types), make_model(model, random_state))
+    if method == "offsets":
+        return ClassOffsetClassifier(pipe, objective="macro_f1", cv=3, random_state=random_state)
+    if method == "logit-adjusted":
+        return LogitAdjustedClassifier(pipe, tau=1.0)
+    raise ValueError(f"unknown decision method {method!r}; expected 'offsets' or "
+                     "'logit-adjusted'")
+
+
+_NAMES = {"lr": "logistic regression", "hgb": "histogram gradient boosting"}
+_DECISIONS = {
+    "offsets": ("{model}, then per-class offsets on its log-probabilities learnt on "
+                "out-of-fold predictions (3 inner folds) to maximise macro-F1.",
+                {"lr": {"default", "thorough"}, "hgb": {"thorough"}}),
+    "logit-adjusted": ("{model}, then logit adjustment: log-probabilities minus the log of the "
+                       "training fold's class priors (tau=1; Menon et al. 2021).",
+                       {"lr": {"default", "thorough"}, "hgb": {"default", "thorough"}}),
+}
+
+for _method, (_text, _presets) in _DECISIONS.items():
+    for _model in ("lr", "hgb"):
+        register(Strategy(
+            name=f"{_method}+{_model}",
+            family="decisions",
+            build=partial(build_decision, _method, _model),
+            description=_text.format(model=_NAMES[_model].capitalize()),
+            presets=frozenset(_presets[_model]),
+            search_space=merge(MODEL_SPACES[_model], prefix="estimator__"),
+        ))

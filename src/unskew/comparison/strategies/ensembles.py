@@ -1,8 +1,10 @@
 """Imbalance ensembles: each member sees a rebalanced draw of the training fold.
 
-These come from imbalanced-learn and rebalance inside their own ``fit`` (per tree or per
-boosting round), so, like every strategy, they never touch the test fold. They use the tree
-encoding (unscaled numbers, ordinal-coded categories).
+imbalanced-learn's (balanced random forest, EasyEnsemble, RUSBoost) and unskew's
+(:mod:`unskew.ensemble`: SMOTEBoost, SMOTEBagging, self-paced ensemble) rebalance inside their
+own ``fit`` (per tree or per boosting round), so, like every strategy, they never touch the test
+fold. Under-sampling ensembles use the tree encoding (unscaled numbers, ordinal-coded
+categories); the SMOTE-based ones get scaled one-hot features, since SMOTE measures distances.
 """
 
 from __future__ import annotations
@@ -17,12 +19,20 @@ from imblearn.ensemble import (
 from sklearn.ensemble import AdaBoostClassifier
 from sklearn.tree import DecisionTreeClassifier
 
+from ...ensemble import (
+    SelfPacedEnsembleClassifier,
+    SMOTEBaggingClassifier,
+    SMOTEBoostClassifier,
+)
 from ._models import build_pipeline, preprocessor
 from ._registry import Strategy, register
 
 __all__ = ["build_ensemble", "make_ensemble"]
 
-ENSEMBLES = ("balanced-rf", "easy-ensemble", "rusboost")
+ENSEMBLES = ("balanced-rf", "easy-ensemble", "rusboost", "smoteboost", "smotebagging",
+             "self-paced")
+# these interpolate between neighbours, so they get scaled one-hot features
+_INTERPOLATING = {"smoteboost", "smotebagging"}
 
 
 def make_ensemble(method: str, random_state: int | None = None):
@@ -30,8 +40,8 @@ def make_ensemble(method: str, random_state: int | None = None):
 
     Parameters
     ----------
-    method : {"balanced-rf", "easy-ensemble", "rusboost"}
-        ``"balanced-rf"``: BalancedRandomForestClassifier (200 trees, each on a bootstrap
+    method : str
+        One of ``ENSEMBLES``. ``"balanced-rf"``: BalancedRandomForestClassifier (200 trees, each on a bootstrap
         under-sampled to balance; ``sampling_strategy="all", replacement=True,
         bootstrap=False``, the settings of Chen et al. 2004 and of imbalanced-learn >= 0.13);
         ``"easy-ensemble"``: EasyEnsembleClassifier, 10 AdaBoost learners each on a balanced
@@ -39,7 +49,11 @@ def make_ensemble(method: str, random_state: int | None = None):
         boosting rounds of fully grown trees (as the C4.5 trees of Seiffert et al. 2010) with
         random under-sampling at each round and a learning rate of 0.1: with shallow trees or
         a rate of 1, imbalanced-learn's SAMME boosting usually stops after a few rounds, once
-        a member is "worse than random" on the reweighted data.
+        a member is "worse than random" on the reweighted data. ``"smoteboost"``: 50 SAMME
+        rounds of depth-3 trees with SMOTE rows added at each round (Chawla et al. 2003);
+        ``"smotebagging"``: 10 trees (leaves of >= 5 rows), each bag every class at the largest
+        class's size from b% bootstrap copies and SMOTE rows (Wang and Yao 2009);
+        ``"self-paced"``: 10 trees on hardness-harmonised under-samples (Liu et al. 2020).
     random_state : int or None, default=None
         Seed.
 
@@ -68,6 +82,19 @@ def make_ensemble(method: str, random_state: int | None = None):
             estimator=DecisionTreeClassifier(), n_estimators=100, learning_rate=0.1,
             random_state=random_state,
         )
+    if method == "smoteboost":
+        return SMOTEBoostClassifier(
+            DecisionTreeClassifier(max_depth=3), n_estimators=50, learning_rate=0.5,
+            random_state=random_state,
+        )
+    if method == "smotebagging":
+        # unpruned trees on SMOTE bags overfit the rare class's synthetic rows
+        return SMOTEBaggingClassifier(
+            DecisionTreeClassifier(min_samples_leaf=5), n_estimators=10, n_jobs=1,
+            random_state=random_state,
+        )
+    if method == "self-paced":
+        return SelfPacedEnsembleClassifier(n_estimators=10, random_state=random_state)
     raise ValueError(f"unknown ensemble {method!r}; expected one of {', '.join(ENSEMBLES)}")
 
 
@@ -76,7 +103,7 @@ def build_ensemble(method: str, feature_types: dict[str, str], random_state: int
 
     Parameters
     ----------
-    method : {"balanced-rf", "easy-ensemble", "rusboost"}
+    method : str
         See :func:`make_ensemble`.
     feature_types : dict of str to str
         ``Dataset.feature_types``.
@@ -93,7 +120,8 @@ def build_ensemble(method: str, feature_types: dict[str, str], random_state: int
     >>> type(build_ensemble("rusboost", {"x": "numeric"}, 0)[-1]).__name__
     'RUSBoostClassifier'
     """
-    pre = preprocessor(feature_types, encoding="ordinal")
+    encoding = "onehot" if method in _INTERPOLATING else "ordinal"
+    pre = preprocessor(feature_types, encoding=encoding, dense=method in _INTERPOLATING)
     return build_pipeline(pre, make_ensemble(method, random_state))
 
 
@@ -115,7 +143,29 @@ _ENTRIES = {
         "under-sample to balance at every round.",
         {"model__learning_rate": [0.1, 0.3], "model__estimator__max_depth": [None, 8]},
     ),
+
+    "smoteboost+trees": (
+        "smoteboost",
+        "SMOTEBoost: 50 boosting rounds of depth-3 trees, with fresh SMOTE rows of the rarer "
+        "classes at every round (Chawla et al. 2003).",
+        {"model__learning_rate": [0.5, 1.0], "model__estimator__max_depth": [3, 6]},
+    ),
+    "smotebagging+trees": (
+        "smotebagging",
+        "SMOTEBagging: 10 trees, each on a bag with every class at the majority's size from "
+        "bootstrap copies and SMOTE rows (Wang and Yao 2009).",
+        {"model__n_estimators": [10, 20], "model__estimator__min_samples_leaf": [1, 5]},
+    ),
+    "self-paced+trees": (
+        "self-paced",
+        "Self-paced ensemble: 10 trees on under-samples of the larger classes chosen by "
+        "hardness, from hard rows towards even hardness bins (Liu et al. 2020).",
+        {"model__n_estimators": [10, 20], "model__k_bins": [5, 10]},
+    ),
 }
+# the cheap ones run in the default preset; SMOTE ensembles fit on the grown data, so they
+# cost 4-20x the under-sampling ones and wait for "thorough"
+_DEFAULT = {"balanced-rf+trees", "easy-ensemble+ada", "rusboost+trees", "self-paced+trees"}
 
 for _name, (_method, _description, _space) in _ENTRIES.items():
     register(Strategy(
@@ -123,6 +173,6 @@ for _name, (_method, _description, _space) in _ENTRIES.items():
         family="ensembles",
         build=partial(build_ensemble, _method),
         description=_description,
-        presets=frozenset({"default", "thorough"}),
+        presets=frozenset({"default", "thorough"} if _name in _DEFAULT else {"thorough"}),
         search_space=_space,
     ))
