@@ -12,9 +12,23 @@ from __future__ import annotations
 from functools import partial
 
 from imblearn.combine import SMOTEENN, SMOTETomek
-from imblearn.over_sampling import ADASYN, SMOTE, BorderlineSMOTE, RandomOverSampler
+from imblearn.over_sampling import RandomOverSampler
 from imblearn.under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
 
+from ...resampling import (
+    ADASYN,
+    SMOTE,
+    SMOTEIPF,
+    SVMSMOTE,
+    BorderlineSMOTE,
+    KMeansSMOTE,
+    LabelIssueFilter,
+    MaskingOverSampler,
+    OutlierRemoval,
+    PolynomialFitSMOTE,
+    ProWSyn,
+    WeightedSelection,
+)
 from ._adaptive import AdaptiveNeighbors
 from ._models import build_pipeline, make_model, preprocessor_for
 from ._registry import Strategy, register
@@ -22,25 +36,64 @@ from ._spaces import MODEL_SPACES, merge
 
 __all__ = ["RESAMPLERS", "build_resampled", "make_resampler"]
 
-# method -> (what it does, whether it interpolates between neighbours)
-RESAMPLERS = {
-    "ros": ("Random over-sampling of each minority class up to the majority count", False),
-    "rus": ("Random under-sampling of each class down to the minority count", False),
-    "smote": ("SMOTE (k=5) synthetic minority rows", True),
-    "borderline-smote": ("Borderline-SMOTE (k=5, m=10) synthetic rows from minority rows near "
-                         "the class border", True),
-    "adasyn": ("ADASYN (k=5) synthetic rows, more where the minority is hard to learn", True),
-    "smote-tomek": ("SMOTE (k=5) then Tomek-link removal", True),
-    "smote-enn": ("SMOTE (k=5) then Edited Nearest Neighbours cleaning", True),
-}
 
-# where each method's within-class neighbour count sits, relative to the resampler it builds
-_NEIGHBOR_PARAM = {
-    "smote": "k_neighbors",
-    "borderline-smote": "k_neighbors",
-    "adasyn": "n_neighbors",
-    "smote-tomek": "smote__k_neighbors",
-    "smote-enn": "smote__k_neighbors",
+def _smote_tomek(random_state):
+    return SMOTETomek(smote=SMOTE(k_neighbors=5, random_state=random_state),
+                      tomek=TomekLinks(), random_state=random_state)
+
+
+def _smote_enn(random_state):
+    return SMOTEENN(smote=SMOTE(k_neighbors=5, random_state=random_state),
+                    enn=EditedNearestNeighbours(), random_state=random_state)
+
+
+# method -> (what it does, factory(random_state), within-class neighbour parameters that
+# AdaptiveNeighbors caps on small classes (empty: no wrapper), whether it measures distances
+# (then it gets scaled one-hot features whatever the model))
+RESAMPLERS = {
+    "ros": ("Random over-sampling of each minority class up to the majority count",
+            lambda rs: RandomOverSampler(random_state=rs), (), False),
+    "rus": ("Random under-sampling of each class down to the minority count",
+            lambda rs: RandomUnderSampler(random_state=rs), (), False),
+    "smote": ("SMOTE (k=5) synthetic minority rows",
+              lambda rs: SMOTE(k_neighbors=5, random_state=rs), ("k_neighbors",), True),
+    "borderline-smote": ("Borderline-SMOTE (k=5, m=10) synthetic rows from minority rows near "
+                         "the class border",
+                         lambda rs: BorderlineSMOTE(k_neighbors=5, m_neighbors=10,
+                                                    random_state=rs),
+                         ("k_neighbors", "m_neighbors"), True),
+    "adasyn": ("ADASYN (k=5) synthetic rows, more where the minority is hard to learn",
+               lambda rs: ADASYN(n_neighbors=5, random_state=rs), ("n_neighbors",), True),
+    "svm-smote": ("SVM-SMOTE (k=5, m=10) synthetic rows around the support vectors of an SVM",
+                  lambda rs: SVMSMOTE(k_neighbors=5, m_neighbors=10, random_state=rs),
+                  ("k_neighbors", "m_neighbors"), True),
+    "kmeans-smote": ("K-means SMOTE synthetic rows inside k-means clusters where the minority "
+                     "is dense",
+                     lambda rs: KMeansSMOTE(random_state=rs), ("k_neighbors",), True),
+    "polyfit-smote": ("Polynomial-fit SMOTE (star topology: rows between each minority row and "
+                      "the class mean; Gazzah and Amara 2008)",
+                      lambda rs: PolynomialFitSMOTE(topology="star", random_state=rs), (), True),
+    "prowsyn": ("ProWSyn: synthetic rows weighted towards minority rows near the majority "
+                "(proximity levels; Barua et al. 2013)",
+                lambda rs: ProWSyn(random_state=rs), (), True),
+    "smote-ipf": ("SMOTE, then the iterative-partitioning filter removes rows that trees on "
+                  "other parts misclassify (Saez et al. 2015)",
+                  lambda rs: SMOTEIPF(random_state=rs), ("k_neighbors",), True),
+    "smote-tomek": ("SMOTE (k=5) then Tomek-link removal", _smote_tomek,
+                    ("smote__k_neighbors",), True),
+    "smote-enn": ("SMOTE (k=5) then Edited Nearest Neighbours cleaning", _smote_enn,
+                  ("smote__k_neighbors",), True),
+    "masking": ("Masking augmentation: copies of minority rows with 15% of their features "
+                "replaced by values of other rows of the same class",
+                lambda rs: MaskingOverSampler(random_state=rs), (), False),
+    "weighted-selection": ("Weighted selection: rows drawn with probability from balanced "
+                           "class weights",
+                           lambda rs: WeightedSelection(random_state=rs), (), False),
+    "outlier-removal": ("Outlier removal per class (isolation forest and robust centroid "
+                        "distance)",
+                        lambda rs: OutlierRemoval(random_state=rs), (), True),
+    "label-filter": ("Removal of suspected label errors found by out-of-fold confidence",
+                     lambda rs: LabelIssueFilter(random_state=rs), (), False),
 }
 
 
@@ -65,26 +118,14 @@ def make_resampler(method: str, random_state: int | None = None):
     >>> type(make_resampler("smote", 0)).__name__
     'AdaptiveNeighbors'
     """
-    if method == "ros":
-        return RandomOverSampler(random_state=random_state)
-    if method == "rus":
-        return RandomUnderSampler(random_state=random_state)
-    if method == "smote":
-        inner = SMOTE(k_neighbors=5, random_state=random_state)
-    elif method == "borderline-smote":
-        inner = BorderlineSMOTE(k_neighbors=5, m_neighbors=10, random_state=random_state)
-    elif method == "adasyn":
-        inner = ADASYN(n_neighbors=5, random_state=random_state)
-    elif method == "smote-tomek":
-        inner = SMOTETomek(smote=SMOTE(k_neighbors=5, random_state=random_state),
-                           tomek=TomekLinks(), random_state=random_state)
-    elif method == "smote-enn":
-        inner = SMOTEENN(smote=SMOTE(k_neighbors=5, random_state=random_state),
-                         enn=EditedNearestNeighbours(), random_state=random_state)
-    else:
+    if method not in RESAMPLERS:
         raise ValueError(f"unknown resampling method {method!r}; expected one of "
                          f"{', '.join(RESAMPLERS)}")
-    return AdaptiveNeighbors(inner, neighbor_params=(_NEIGHBOR_PARAM[method],))
+    _, factory, neighbor_params, _ = RESAMPLERS[method]
+    resampler = factory(random_state)
+    if not neighbor_params:
+        return resampler
+    return AdaptiveNeighbors(resampler, neighbor_params=neighbor_params)
 
 
 def build_resampled(method: str, model: str, feature_types: dict[str, str],
@@ -116,7 +157,7 @@ def build_resampled(method: str, model: str, feature_types: dict[str, str],
     >>> list(pipe.named_steps)
     ['preprocess', 'resample', 'model']
     """
-    interpolates = RESAMPLERS[method][1]
+    interpolates = RESAMPLERS[method][3]
     pre = preprocessor_for(model, feature_types, interpolates=interpolates)
     return build_pipeline(pre, make_model(model, random_state),
                           make_resampler(method, random_state))
@@ -124,32 +165,42 @@ def build_resampled(method: str, model: str, feature_types: dict[str, str],
 
 def _space(method: str, model: str) -> dict[str, list]:
     space = merge(MODEL_SPACES[model])
-    if method in _NEIGHBOR_PARAM:
-        space[f"resample__resampler__{_NEIGHBOR_PARAM[method]}"] = [3, 5]
+    neighbor_params = RESAMPLERS[method][2]
+    if neighbor_params:
+        space[f"resample__resampler__{neighbor_params[0]}"] = [3, 5]
     return space
 
 
 def _description(method: str, model: str) -> str:
-    text, interpolates = RESAMPLERS[method]
+    text, _, neighbor_params, _ = RESAMPLERS[method]
     note = ("; neighbours are found on scaled, one-hot encoded features, with k lowered for "
-            "classes too small for it" if interpolates else "")
+            "classes too small for it" if neighbor_params else "")
     return f"{text} on the training fold, then {_MODEL_NAMES[model]}{note}."
 
 
 _MODEL_NAMES = {"lr": "logistic regression", "hgb": "histogram gradient boosting"}
 _FAST = {("ros", "lr"), ("rus", "lr"), ("smote", "lr")}
-
-for _method, _model in [
+# the thorough preset adds the costlier or more specialised methods
+_DEFAULT = [
     ("ros", "lr"), ("rus", "lr"), ("smote", "lr"), ("smote", "hgb"),
     ("borderline-smote", "lr"), ("adasyn", "lr"), ("smote-tomek", "lr"), ("smote-enn", "lr"),
     ("rus", "hgb"),
-]:
+]
+_THOROUGH = [
+    ("svm-smote", "lr"), ("kmeans-smote", "lr"), ("polyfit-smote", "lr"), ("prowsyn", "lr"),
+    ("smote-ipf", "lr"), ("masking", "lr"), ("masking", "hgb"),
+    ("weighted-selection", "lr"), ("outlier-removal", "lr"), ("label-filter", "lr"),
+    ("label-filter", "hgb"),
+]
+
+for _method, _model in _DEFAULT + _THOROUGH:
     register(Strategy(
         name=f"{_method}+{_model}",
         family="data",
         build=partial(build_resampled, _method, _model),
         description=_description(_method, _model),
         presets=frozenset({"fast", "default", "thorough"} if (_method, _model) in _FAST
-                          else {"default", "thorough"}),
+                          else {"default", "thorough"} if (_method, _model) in _DEFAULT
+                          else {"thorough"}),
         search_space=_space(_method, _model),
     ))
