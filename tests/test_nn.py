@@ -235,7 +235,7 @@ def test_mlp_sample_weight_ones_equals_none_and_zero_weight_ignored():
 
 def test_mlp_feature_names_from_dataframe():
     """Check that a DataFrame's column names are kept in feature_names_in_."""
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     X, y = _skewed(n=200)
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
     clf = TorchMLPClassifier((4,), max_epochs=2, random_state=0).fit(frame, y)
@@ -246,7 +246,7 @@ def test_mlp_feature_names_from_dataframe():
 @pytest.mark.parametrize("loss", ["ce", "ldam-drw"])
 def test_mlp_skops_round_trip(tmp_path, loss):
     """Check that skops saves and loads the model with identical predictions and only safe types."""
-    sio = pytest.importorskip("skops.io")
+    import skops.io as sio
     X, y = _skewed(n=300)
     clf = TorchMLPClassifier((8, 4), loss=loss, posthoc_tau=0.5, max_epochs=5,
                              random_state=0).fit(X, y)

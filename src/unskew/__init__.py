@@ -37,7 +37,9 @@ _LAZY = {
 }
 
 # submodules reachable as attributes (``unskew.metrics.macro_f1``) without an explicit import
-_SUBMODULES = {"comparison", "datasets", "diagnosis", "exceptions", "metrics", "report", "weights"}
+_SUBMODULES = {"comparison", "datasets", "diagnosis", "ensemble", "exceptions", "metrics",
+               "report", "resampling", "threshold", "weights"}
+# the torch rooms (losses, samplers, nn) need the torch extra: import them explicitly
 
 __all__ = ["__version__", *_LAZY]
 
