@@ -2,9 +2,13 @@
 
 One service, two kinds of backend: exact (scikit-learn's chunked brute force or trees; never an
 ``n x n`` matrix) and approximate (hnswlib / pynndescent from the ``fast`` extra).
-``algorithm="auto"`` picks by the size of the problem.
+``algorithm="auto"`` picks by the size of the problem. :func:`pure_neighbourhoods` proves, without
+an exact search, which rows have only rows of their own class among their nearest neighbours:
+the pruning behind the fast cleaners.
 """
 
-from ._index import ALGORITHMS, NeighborIndex, kneighbors
+from ._index import ALGORITHMS, AUTO_APPROXIMATE_MIN_ROWS, NeighborIndex, kneighbors
+from ._pruning import pure_neighbourhoods
 
-__all__ = ["ALGORITHMS", "NeighborIndex", "kneighbors"]
+__all__ = ["ALGORITHMS", "AUTO_APPROXIMATE_MIN_ROWS", "NeighborIndex", "kneighbors",
+           "pure_neighbourhoods"]

@@ -1,0 +1,231 @@
+"""Benchmark unskew's resamplers against imbalanced-learn's, in the same environment.
+
+Each measurement runs in its own subprocess (fresh memory, a wall-clock cap), which reports the
+wall time of ``fit_resample``, the growth of its peak RSS over the data already in memory, and
+a hash of ``sample_indices_`` so that "same rows" is checked, not assumed.
+
+    python benchmarks/bench_resampling.py            # 50k and 200k rows, ours also at 1M
+    python benchmarks/bench_resampling.py --quick    # smoke run on 5k rows
+
+Results go to ``benchmarks/results/bench_resampling.md`` and ``.csv``. Add a resampler by adding
+a row to ``ROWS``: ``(name, ours_factory, peer_factory)``; a factory takes no argument and
+returns an unfitted resampler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _ours(name, **params):
+    def factory():
+        import unskew.resampling as ours
+        return getattr(ours, name)(**params)
+    return factory
+
+
+def _peer(name, **params):
+    def factory():
+        import imblearn.under_sampling as peer
+        return getattr(peer, name)(**params)
+    return factory
+
+
+# (name, ours_factory, peer_factory)
+ROWS = [
+    ("TomekLinks", _ours("TomekLinks"), _peer("TomekLinks")),
+    ("EditedNearestNeighbours", _ours("EditedNearestNeighbours"),
+     _peer("EditedNearestNeighbours")),
+    ("OneSidedSelection", _ours("OneSidedSelection", random_state=0),
+     _peer("OneSidedSelection", random_state=0)),
+    ("NeighbourhoodCleaningRule", _ours("NeighbourhoodCleaningRule"),
+     _peer("NeighbourhoodCleaningRule")),
+]
+
+DATASETS = {
+    "binary 1:99": {"weights": [0.99]},
+    "5-class long tail": {"n_classes": 5, "n_informative": 5,
+                          "weights": [0.6, 0.2, 0.1, 0.07, 0.03]},
+}
+
+
+def make_data(dataset: str, n_samples: int):
+    from sklearn.datasets import make_classification
+    return make_classification(n_samples=n_samples, n_features=20, random_state=0,
+                               **DATASETS[dataset])
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _measure(spec: dict) -> dict:
+    """Run one measurement in this process (the subprocess side)."""
+    X, y = make_data(spec["dataset"], spec["n"])
+    if spec["kind"] == "search":
+        from unskew._neighbors import NeighborIndex
+        index = NeighborIndex(6, algorithm=spec["side"], random_state=0)
+        base = _rss_mb()
+        start = time.perf_counter()
+        found = index.fit(X).kneighbors(return_distance=False)
+        seconds = time.perf_counter() - start
+        np.save(spec["save"], found)
+        return {"seconds": seconds, "peak_mb": resource.getrusage(
+            resource.RUSAGE_SELF).ru_maxrss / 1024 - base, "rows_hash": ""}
+    row = {name: (ours, peer) for name, ours, peer in ROWS}[spec["name"]]
+    resampler = row[0 if spec["side"] == "ours" else 1]()
+    base = _rss_mb()
+    start = time.perf_counter()
+    resampler.fit_resample(X, y)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base
+    kept = np.asarray(resampler.sample_indices_)
+    return {"seconds": seconds, "peak_mb": peak, "kept": int(kept.size),
+            "rows_hash": hashlib.sha1(kept.astype(np.int64).tobytes()).hexdigest()}
+
+
+def run_one(spec: dict, cap_s: float) -> dict:
+    """Measure in a subprocess with a wall-clock cap; ``{"timeout": True}`` if it ran out."""
+    env = dict(os.environ)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
+    try:
+        out = subprocess.run([sys.executable, __file__, "--measure", json.dumps(spec)],
+                             capture_output=True, text=True, timeout=cap_s, env=env, check=True)
+    except subprocess.TimeoutExpired:
+        return {"timeout": True}
+    except subprocess.CalledProcessError as exc:
+        return {"error": exc.stderr.strip().splitlines()[-1]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _fmt(result: dict, key: str, fmt: str) -> str:
+    if result.get("timeout"):
+        return "did not finish"
+    if "error" in result:
+        return "error"
+    if key not in result:
+        return "not run"
+    return fmt.format(result[key])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run on 5k rows")
+    parser.add_argument("--cap-s", type=float, default=600, help="wall-clock cap per run")
+    parser.add_argument("--peer-max-rows", type=int, default=200_000,
+                        help="largest size imbalanced-learn is run at (it is O(n^2))")
+    parser.add_argument("--peer-capped", default="TomekLinks",
+                        help="comma-separated rows also run for imbalanced-learn at the largest "
+                             "size, under the cap (to show whether it finishes)")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(_measure(json.loads(args.measure))))
+        return 0
+
+    sizes = [5_000] if args.quick else [50_000, 200_000, 1_000_000]
+    capped = set(filter(None, args.peer_capped.split(",")))
+    records = []
+    for dataset in DATASETS:
+        for n in sizes:
+            if n > 200_000 and dataset != "binary 1:99":
+                continue  # multi-class cleaning stays O(n^2) in its impure rows (see the notes)
+            for name, _, _ in ROWS:
+                rec = {"dataset": dataset, "n": n, "resampler": name}
+                for side in ("ours", "peer"):
+                    largest = n == max(sizes)
+                    if side == "peer" and n > args.peer_max_rows and not (
+                            largest and name in capped and dataset == "binary 1:99"):
+                        rec[side] = {}
+                        continue
+                    spec = {"kind": "resample", "dataset": dataset, "n": n, "name": name,
+                            "side": side}
+                    rec[side] = run_one(spec, args.cap_s)
+                    print(dataset, n, name, side, rec[side], flush=True)
+                records.append(rec)
+
+    search = []
+    n_search = 5_000 if args.quick else 200_000
+    tmp = RESULTS / "_search_{}.npy"
+    for backend in ("exact", "hnsw"):
+        spec = {"kind": "search", "dataset": "binary 1:99", "n": n_search, "side": backend,
+                "save": str(tmp).format(backend)}
+        search.append((backend, run_one(spec, args.cap_s)))
+        print("search", backend, search[-1][1], flush=True)
+    recall = None
+    if all(not r.get("timeout") and "error" not in r for _, r in search):
+        exact, approx = (np.load(str(tmp).format(b)) for b in ("exact", "hnsw"))
+        recall = float(np.mean([len(set(a) & set(e)) / e.size
+                                for a, e in zip(approx, exact, strict=True)]))
+    for backend in ("exact", "hnsw"):
+        Path(str(tmp).format(backend)).unlink(missing_ok=True)
+
+    write_results(records, search, recall, n_search, args)
+    return 0
+
+
+def write_results(records, search, recall, n_search, args) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    stem = "bench_resampling_quick" if args.quick else "bench_resampling"
+    with open(RESULTS / f"{stem}.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["dataset", "n", "resampler", "ours_s", "peer_s", "ratio", "ours_peak_mb",
+                    "peer_peak_mb", "same_rows"])
+        for r in records:
+            o, p = r["ours"], r["peer"]
+            ratio = p["seconds"] / o["seconds"] if "seconds" in o and "seconds" in p else ""
+            same = (o.get("rows_hash") == p.get("rows_hash")) if "rows_hash" in p else ""
+            w.writerow([r["dataset"], r["n"], r["resampler"], o.get("seconds", ""),
+                        p.get("seconds", "timeout" if p.get("timeout") else ""), ratio,
+                        o.get("peak_mb", ""), p.get("peak_mb", ""), same])
+    lines = [
+        "# Resampling benchmark: unskew vs imbalanced-learn 0.14.2",
+        "",
+        f"`python benchmarks/bench_resampling.py{' --quick' if args.quick else ''}`; "
+        "make_classification, 20 features, random_state=0; one thread (OMP/OpenBLAS=1); each "
+        "measurement in its own subprocess, capped at "
+        f"{args.cap_s:.0f} s. Peak memory: growth of the peak RSS over the data already "
+        "loaded. The machine was shared with other jobs, so compare ratios within a run, "
+        "not absolute times.",
+        "",
+        "| dataset | rows | resampler | unskew s | imblearn s | speed-up | unskew MB | "
+        "imblearn MB | same rows |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in records:
+        o, p = r["ours"], r["peer"]
+        ratio = (f"{p['seconds'] / o['seconds']:.1f}x"
+                 if "seconds" in o and "seconds" in p else "")
+        same = ("yes" if o.get("rows_hash") == p.get("rows_hash") else "NO") \
+            if "rows_hash" in p else ""
+        lines.append(f"| {r['dataset']} | {r['n']:,} | {r['resampler']} | "
+                     f"{_fmt(o, 'seconds', '{:.2f}')} | {_fmt(p, 'seconds', '{:.2f}')} | {ratio} "
+                     f"| {_fmt(o, 'peak_mb', '{:.0f}')} | {_fmt(p, 'peak_mb', '{:.0f}')} | "
+                     f"{same} |")
+    lines += ["", f"## All-rows 6-NN search, {n_search:,} x 20 (what SMOTE-Tomek / SMOTE-ENN "
+              "need after balancing)", "", "| backend | seconds | peak MB |", "|---|---:|---:|"]
+    for backend, res in search:
+        lines.append(f"| {backend} | {_fmt(res, 'seconds', '{:.2f}')} | "
+                     f"{_fmt(res, 'peak_mb', '{:.0f}')} |")
+    if recall is not None:
+        lines += ["", f"hnsw recall@6 against exact: {recall:.4f}"]
+    (RESULTS / f"{stem}.md").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

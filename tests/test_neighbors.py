@@ -1,0 +1,214 @@
+"""Tests of the neighbour engine: exact equals scikit-learn, approximate recall, sound pruning."""
+
+import sys
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from sklearn.datasets import make_blobs, make_classification
+from sklearn.neighbors import NearestNeighbors
+
+from unskew._neighbors import (
+    ALGORITHMS,
+    NeighborIndex,
+    _index,
+    kneighbors,
+    pure_neighbourhoods,
+)
+from unskew._neighbors._brute import min_sq_distances, rounding_bound
+from unskew._neighbors._partition import KMeansPartition
+from unskew.exceptions import MissingExtraError
+
+
+def _datasets():
+    X, _ = make_classification(n_samples=300, n_features=20, random_state=0)
+    X_low, _ = make_classification(n_samples=300, n_features=5, n_informative=3, random_state=1)
+    rng = np.random.RandomState(2)
+    X_ties = rng.randint(0, 3, size=(200, 4)).astype(float)  # many duplicates and equal distances
+    return {"dense20": X, "dense5": X_low, "ties": X_ties}
+
+
+DATASETS = _datasets()
+
+
+@pytest.mark.parametrize("name", DATASETS)
+@pytest.mark.parametrize("query_is_train", [True, False], ids=["self", "query"])
+def test_neighbor_index_exact_equals_sklearn(name, query_is_train):
+    """Check that the exact backend returns scikit-learn's neighbours, order and ties included."""
+    X = DATASETS[name]
+    query = None if query_is_train else X[::3] + 0.0
+    ours = NeighborIndex(4, algorithm="exact").fit(X).kneighbors(query)
+    ref = NearestNeighbors(n_neighbors=4).fit(X).kneighbors(query)
+    np.testing.assert_array_equal(ours[1], ref[1])
+    np.testing.assert_array_equal(ours[0], ref[0])
+
+
+def test_neighbor_index_exact_query_subset_equals_full_query():
+    """Check that querying a subset of rows gives those rows' neighbours from the full query."""
+    X = DATASETS["ties"]
+    index = NeighborIndex(3, algorithm="exact").fit(X)
+    rows = np.array([5, 17, 3, 150, 199])
+    full = index.kneighbors(X, return_distance=False)
+    np.testing.assert_array_equal(index.kneighbors(X[rows], return_distance=False), full[rows])
+
+
+def test_neighbor_index_sparse_exact_equals_sklearn():
+    """Check that sparse CSR input is searched exactly like scikit-learn does."""
+    X = sp.csr_matrix(DATASETS["ties"])
+    ours = NeighborIndex(3, algorithm="exact").fit(X).kneighbors(return_distance=False)
+    ref = NearestNeighbors(n_neighbors=3).fit(X).kneighbors(return_distance=False)
+    np.testing.assert_array_equal(ours, ref)
+
+
+@pytest.mark.parametrize("mode", ["connectivity", "distance"])
+def test_neighbor_index_graph_equals_sklearn(mode):
+    """Check that kneighbors_graph equals scikit-learn's."""
+    X = DATASETS["dense5"]
+    ours = NeighborIndex(3, algorithm="exact").fit(X).kneighbors_graph(mode=mode)
+    ref = NearestNeighbors(n_neighbors=3).fit(X).kneighbors_graph(mode=mode)
+    np.testing.assert_allclose(ours.toarray(), ref.toarray())
+
+
+def _recall(found, exact):
+    return np.mean([len(set(f) & set(e)) / len(e) for f, e in zip(found, exact, strict=True)])
+
+
+@pytest.mark.parametrize("algorithm", [
+    "hnsw",
+    # pynndescent compiles with numba on first use: minutes on a busy machine
+    pytest.param("pynndescent", marks=pytest.mark.slow),
+])
+def test_neighbor_index_approximate_recall(algorithm):
+    """Check that the approximate backends find at least 95% of the exact neighbours."""
+    pytest.importorskip("hnswlib" if algorithm == "hnsw" else "pynndescent")
+    X, _ = make_blobs(n_samples=3000, n_features=20, centers=10, random_state=0)
+    exact = NearestNeighbors(n_neighbors=10).fit(X).kneighbors(return_distance=False)
+    index = NeighborIndex(10, algorithm=algorithm, random_state=0).fit(X)
+    found = index.kneighbors(return_distance=False)
+    assert found.shape == exact.shape
+    assert not (found == np.arange(len(X))[:, None]).any()  # each row excluded from its own
+    assert _recall(found, exact) >= 0.95
+    dist, ind = index.kneighbors(X[:50], n_neighbors=3)
+    true = np.linalg.norm(X[:50, None, :] - X[ind], axis=2)
+    np.testing.assert_allclose(dist, true, rtol=1e-4, atol=1e-4)
+
+
+def test_neighbor_index_hnsw_reproducible():
+    """Check that random_state makes the hnsw index reproducible."""
+    pytest.importorskip("hnswlib")
+    X, _ = make_blobs(n_samples=1000, n_features=16, random_state=0)
+    a = NeighborIndex(5, algorithm="hnsw", random_state=3).fit(X).kneighbors(return_distance=False)
+    b = NeighborIndex(5, algorithm="hnsw", random_state=3).fit(X).kneighbors(return_distance=False)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_neighbor_index_auto_picks_by_size(monkeypatch):
+    """Check that "auto" is exact for small or low-dimensional data and hnsw for large wide data."""
+    pytest.importorskip("hnswlib")
+    X = DATASETS["dense20"]
+    assert NeighborIndex(3).fit(X).backend_ == "exact"
+    monkeypatch.setattr(_index, "AUTO_APPROXIMATE_MIN_ROWS", 100)
+    assert NeighborIndex(3).fit(X).backend_ == "hnsw"
+    assert NeighborIndex(3).fit(DATASETS["dense5"]).backend_ == "exact"
+    assert NeighborIndex(3).fit(sp.csr_matrix(X)).backend_ == "exact"
+
+
+def test_neighbor_index_missing_fast_extra(monkeypatch):
+    """Check that an approximate backend without the fast extra names the pip install."""
+    monkeypatch.setitem(sys.modules, "hnswlib", None)
+    with pytest.raises(MissingExtraError, match=r'unskew\[fast\]'):
+        NeighborIndex(3, algorithm="hnsw").fit(DATASETS["dense20"])
+    # "auto" falls back to exact instead
+    monkeypatch.setattr(_index, "AUTO_APPROXIMATE_MIN_ROWS", 100)
+    assert NeighborIndex(3).fit(DATASETS["dense20"]).backend_ == "exact"
+
+
+@pytest.mark.parametrize(("params", "match"), [
+    ({"algorithm": "faiss"}, r"algorithm must be one of .*'exact'.*got 'faiss'"),
+    ({"n_neighbors": 0}, r"n_neighbors must be an int >= 1, got 0"),
+    ({"n_neighbors": 2.5}, r"n_neighbors must be an int >= 1, got 2.5"),
+])
+def test_neighbor_index_bad_parameters(params, match):
+    """Check that bad parameters raise a ValueError naming the parameter and value."""
+    with pytest.raises(ValueError, match=match):
+        NeighborIndex(**params).fit(DATASETS["dense5"])
+
+
+def test_neighbor_index_approximate_rejects_sparse():
+    """Check that an approximate backend on sparse X says how to fix it."""
+    with pytest.raises(ValueError, match=r"algorithm='hnsw' needs dense X.*toarray"):
+        NeighborIndex(3, algorithm="hnsw").fit(sp.csr_matrix(DATASETS["dense5"]))
+
+
+def test_neighbor_index_too_many_neighbours():
+    """Check that asking for more neighbours than rows fails with the numbers."""
+    pytest.importorskip("hnswlib")
+    index = NeighborIndex(3, algorithm="hnsw").fit(DATASETS["dense5"][:4])
+    with pytest.raises(ValueError, match=r"n_neighbors = 5, n_samples_fit = 4"):
+        index.kneighbors(n_neighbors=4)
+
+
+def test_kneighbors_excludes_each_row():
+    """Check that kneighbors(X, k) excludes each row from its own neighbours, like sklearn."""
+    X = DATASETS["dense5"]
+    ref = NearestNeighbors(n_neighbors=2).fit(X).kneighbors(return_distance=False)
+    np.testing.assert_array_equal(kneighbors(X, 2, algorithm="exact"), ref)
+    assert set(ALGORITHMS) == {"auto", "exact", "hnsw", "pynndescent"}
+
+
+def test_drop_self_handles_missing_and_duplicate_self():
+    """Check that a row's own index is dropped once, and the last column when it is absent."""
+    ind = np.array([[0, 1, 2], [0, 2, 3], [1, 2, 2]])
+    dist = np.arange(9.0).reshape(3, 3)
+    kept, kept_dist = _index._drop_self(ind, dist)
+    np.testing.assert_array_equal(kept, [[1, 2], [0, 2], [1, 2]])
+    np.testing.assert_array_equal(kept_dist, [[1, 2], [3, 4], [6, 8]])
+
+
+@settings(max_examples=30, deadline=None)
+@given(arrays(np.float64, (40, 3), elements=st.floats(-100, 100, allow_nan=False)),
+       arrays(np.float64, (7, 3), elements=st.floats(-100, 100, allow_nan=False)))
+def test_min_sq_distances_within_rounding_bound(Q, R):
+    """Check that the blocked float32 minimum is within its rounding bound of the exact one."""
+    exact = ((Q[:, None, :] - R[None, :, :]) ** 2).sum(axis=2).min(axis=1)
+    found = min_sq_distances(Q, R, block_entries=16)
+    bound = rounding_bound(3, np.float32) * ((Q * Q).sum(1) + (R * R).sum(1).max())
+    assert np.all(np.abs(found - exact) <= bound + 1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(arrays(np.int64, (60, 2), elements=st.integers(0, 4)), st.integers(1, 5))
+def test_partition_upper_bound_is_never_too_small(X, k):
+    """Check that the partition's bound is >= the true distance to the k-th nearest row."""
+    X = X.astype(float)
+    true = NearestNeighbors(n_neighbors=k).fit(X).kneighbors(X)[0][:, -1]
+    for nprobe in (1, 3):
+        bound = KMeansPartition(X).kth_upper_bound(np.arange(60), k, nprobe)
+        assert np.all(bound >= true - 1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.int64, (80, 2), elements=st.integers(0, 6)),
+       arrays(np.int64, (80,), elements=st.integers(0, 2)), st.integers(1, 4))
+def test_pure_neighbourhoods_is_sound(X, codes, k):
+    """Check that every row proven pure has only its own class among sklearn's k neighbours."""
+    X = X.astype(float)
+    proven = pure_neighbourhoods(X, codes, np.arange(80), k)
+    if not proven.any():
+        return
+    neigh = NearestNeighbors(n_neighbors=k).fit(X).kneighbors(X[proven], return_distance=False)
+    assert np.all(codes[neigh] == codes[proven][:, None])
+
+
+def test_pure_neighbourhoods_proves_separated_rows():
+    """Check that rows far from every other class are proven pure, and boundary rows are not."""
+    X, y = make_blobs(n_samples=2000, centers=[[0, 0], [0, 3]], cluster_std=0.5, random_state=0)
+    proven = pure_neighbourhoods(X, y, np.arange(2000), 4)
+    neigh = NearestNeighbors(n_neighbors=4).fit(X).kneighbors(X, return_distance=False)
+    pure = (y[neigh] == y[:, None]).all(axis=1)
+    assert not proven[~pure].any()
+    far = np.abs(X[:, 1] - 1.5) > 1.0  # well away from the boundary between the two blobs
+    assert proven[far & pure].mean() > 0.95
