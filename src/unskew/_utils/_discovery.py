@@ -38,12 +38,7 @@ def all_estimators() -> list[tuple[str, type]]:
         except MissingExtraError:
             continue  # optional extra not installed (raised by _optional.require)
         for name in getattr(module, "__all__", ()):
-            try:
-                obj = getattr(module, name)
-            except ModuleNotFoundError as exc:
-                if exc.name and exc.name.startswith("unskew"):
-                    continue  # listed, its module not written yet
-                raise
+            obj = getattr(module, name)
             if inspect.isclass(obj) and issubclass(obj, BaseEstimator) and not inspect.isabstract(obj):
                 found[name] = obj
     for module_name, name in _INTERNAL:

@@ -1,49 +1,71 @@
 """Resamplers with imbalanced-learn's ``fit_resample`` contract.
 
 Each one drops into an imbalanced-learn ``Pipeline`` (so it only ever runs on training data),
-takes pandas in and gives pandas out, accepts ``sample_weight`` and carries it through.
+takes pandas in and gives pandas out, accepts ``sample_weight`` and carries it through
+(``fit_resample(X, y, sample_weight=w)`` returns ``(X_res, y_res, w_res)``).
+
+==========================  =================================================================
+family                      resamplers
+==========================  =================================================================
+SMOTE family                :class:`SMOTE`, :class:`BorderlineSMOTE`, :class:`SVMSMOTE`,
+                            :class:`ADASYN`, :class:`KMeansSMOTE`, :class:`SMOTENC`,
+                            :class:`SMOTEN`
+top-ranked variants         :class:`PolynomialFitSMOTE`, :class:`ProWSyn`, :class:`SMOTEIPF`
+cleaners                    :class:`TomekLinks`, :class:`EditedNearestNeighbours`,
+                            :class:`OneSidedSelection`, :class:`NeighbourhoodCleaningRule`
+SMOTE then clean            :class:`SMOTETomek`, :class:`SMOTEENN`
+other rebalancing           :class:`MaskingOverSampler`, :class:`WeightedSelection`,
+                            :class:`OutlierRemoval`, :class:`LabelIssueFilter`
+multi-label                 :class:`MLROS`, :class:`MLSMOTE`
+==========================  =================================================================
+
+Examples
+--------
+>>> from collections import Counter
+>>> from sklearn.datasets import make_classification
+>>> from unskew.resampling import SMOTE
+>>> X, y = make_classification(n_samples=200, weights=[0.9], random_state=0)
+>>> X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)
+>>> sorted(Counter(y_res.tolist()).values())
+[180, 180]
 """
 
-from importlib import import_module
+from ._cleaning import (
+    EditedNearestNeighbours,
+    NeighbourhoodCleaningRule,
+    OneSidedSelection,
+    TomekLinks,
+)
+from ._combine import SMOTEENN, SMOTETomek
+from ._filters import LabelIssueFilter, OutlierRemoval
+from ._masking import MaskingOverSampler
+from ._multilabel import MLROS, MLSMOTE
+from ._selection import WeightedSelection
+from ._smote import ADASYN, SMOTE, SVMSMOTE, BorderlineSMOTE, KMeansSMOTE
+from ._smote_categorical import SMOTEN, SMOTENC
+from ._smote_variants import SMOTEIPF, PolynomialFitSMOTE, ProWSyn
 
-# name -> private module (filled in as the rooms land; importing the package stays cheap)
-_LAZY = {
-    # neighbour cleaners (_cleaning.py)
-    "TomekLinks": "._cleaning",
-    "EditedNearestNeighbours": "._cleaning",
-    "OneSidedSelection": "._cleaning",
-    "NeighbourhoodCleaningRule": "._cleaning",
-    # SMOTE family (_smote*.py)
-    "SMOTE": "._smote",
-    "BorderlineSMOTE": "._smote",
-    "SVMSMOTE": "._smote",
-    "ADASYN": "._smote",
-    "KMeansSMOTE": "._smote",
-    "SMOTENC": "._smote_categorical",
-    "SMOTEN": "._smote_categorical",
-    "PolynomialFitSMOTE": "._smote_variants",
-    "ProWSyn": "._smote_variants",
-    "SMOTEIPF": "._smote_variants",
-    # the brief's other methods
-    "MaskingOverSampler": "._masking",
-    "WeightedSelection": "._selection",
-    "OutlierRemoval": "._filters",
-    "LabelIssueFilter": "._filters",
-    # multi-label
-    "MLROS": "._multilabel",
-    "MLSMOTE": "._multilabel",
-}
-
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name):
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+__all__ = [
+    "ADASYN",
+    "MLROS",
+    "MLSMOTE",
+    "SMOTE",
+    "SMOTEENN",
+    "SMOTEIPF",
+    "SMOTEN",
+    "SMOTENC",
+    "SVMSMOTE",
+    "BorderlineSMOTE",
+    "EditedNearestNeighbours",
+    "KMeansSMOTE",
+    "LabelIssueFilter",
+    "MaskingOverSampler",
+    "NeighbourhoodCleaningRule",
+    "OneSidedSelection",
+    "OutlierRemoval",
+    "PolynomialFitSMOTE",
+    "ProWSyn",
+    "SMOTETomek",
+    "TomekLinks",
+    "WeightedSelection",
+]

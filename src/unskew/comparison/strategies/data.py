@@ -11,22 +11,27 @@ from __future__ import annotations
 
 from functools import partial
 
-from imblearn.combine import SMOTEENN, SMOTETomek
 from imblearn.over_sampling import RandomOverSampler
-from imblearn.under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
+from imblearn.under_sampling import RandomUnderSampler
 
 from ...resampling import (
     ADASYN,
     SMOTE,
+    SMOTEENN,
     SMOTEIPF,
     SVMSMOTE,
     BorderlineSMOTE,
+    EditedNearestNeighbours,
     KMeansSMOTE,
     LabelIssueFilter,
     MaskingOverSampler,
+    NeighbourhoodCleaningRule,
+    OneSidedSelection,
     OutlierRemoval,
     PolynomialFitSMOTE,
     ProWSyn,
+    SMOTETomek,
+    TomekLinks,
     WeightedSelection,
 )
 from ._adaptive import AdaptiveNeighbors
@@ -39,12 +44,12 @@ __all__ = ["RESAMPLERS", "build_resampled", "make_resampler"]
 
 def _smote_tomek(random_state):
     return SMOTETomek(smote=SMOTE(k_neighbors=5, random_state=random_state),
-                      tomek=TomekLinks(), random_state=random_state)
+                      random_state=random_state)
 
 
 def _smote_enn(random_state):
     return SMOTEENN(smote=SMOTE(k_neighbors=5, random_state=random_state),
-                    enn=EditedNearestNeighbours(), random_state=random_state)
+                    random_state=random_state)
 
 
 # method -> (what it does, factory(random_state), within-class neighbour parameters that
@@ -83,6 +88,14 @@ RESAMPLERS = {
                     ("smote__k_neighbors",), True),
     "smote-enn": ("SMOTE (k=5) then Edited Nearest Neighbours cleaning", _smote_enn,
                   ("smote__k_neighbors",), True),
+    "tomek": ("Removal of the majority end of every Tomek link", lambda rs: TomekLinks(), (),
+              True),
+    "enn": ("Edited Nearest Neighbours (k=3): removal of majority rows whose neighbours "
+            "disagree with them", lambda rs: EditedNearestNeighbours(), (), True),
+    "oss": ("One-sided selection: a condensed nearest-neighbour subset of the majority, "
+            "then Tomek-link removal", lambda rs: OneSidedSelection(random_state=rs), (), True),
+    "ncr": ("Neighbourhood cleaning rule: ENN plus removal of majority rows that mislead the "
+            "minority's neighbours", lambda rs: NeighbourhoodCleaningRule(), (), True),
     "masking": ("Masking augmentation: copies of minority rows with 15% of their features "
                 "replaced by values of other rows of the same class",
                 lambda rs: MaskingOverSampler(random_state=rs), (), False),
@@ -184,11 +197,12 @@ _FAST = {("ros", "lr"), ("rus", "lr"), ("smote", "lr")}
 _DEFAULT = [
     ("ros", "lr"), ("rus", "lr"), ("smote", "lr"), ("smote", "hgb"),
     ("borderline-smote", "lr"), ("adasyn", "lr"), ("smote-tomek", "lr"), ("smote-enn", "lr"),
-    ("rus", "hgb"),
+    ("rus", "hgb"), ("tomek", "lr"), ("enn", "lr"),
 ]
 _THOROUGH = [
     ("svm-smote", "lr"), ("kmeans-smote", "lr"), ("polyfit-smote", "lr"), ("prowsyn", "lr"),
-    ("smote-ipf", "lr"), ("masking", "lr"), ("masking", "hgb"),
+    ("smote-ipf", "lr"), ("oss", "lr"), ("ncr", "lr"), ("tomek", "hgb"), ("enn", "hgb"),
+    ("masking", "lr"), ("masking", "hgb"),
     ("weighted-selection", "lr"), ("outlier-removal", "lr"), ("label-filter", "lr"),
     ("label-filter", "hgb"),
 ]
