@@ -304,6 +304,29 @@ def test_cli_compare_composite_strategy_prints_its_full_name(table, tmp_path, ca
     assert (board["status"] == "ok").all()
 
 
+def test_offsets_winner_carries_its_decision_into_predict(table, tmp_path, capsys):
+    """Check that a class-offset winner's offsets decide `unskew predict` and `show` says so."""
+    out = tmp_path / "run"
+    result = unskew.compare(table, target="label", strategies=["offsets+lr"], folds=3,
+                            repeats=1, progress=False, diagnose=False, out=out)
+    fitted = result.best_estimator_
+    frame = pd.read_csv(table)
+    X = frame.drop(columns="label")
+    # the offsets matter here: they change some predictions against the plain argmax
+    inner = fitted.estimator_.predict_proba(X)
+    shifted = np.log(np.clip(inner, 1e-300, None)) + fitted.offsets_
+    expected = fitted.classes_[shifted.argmax(axis=1)]
+    assert (expected != fitted.classes_[inner.argmax(axis=1)]).any()
+    preds = tmp_path / "preds.csv"
+    assert main(["predict", str(out / "model.skops"), str(table), "--out", str(preds)]) == 0
+    assert (pd.read_csv(preds)["predicted_label"].to_numpy() == expected).all()
+    assert load_model(out / "model.skops").metadata["decision"].startswith(
+        "argmax of log-probabilities plus per-class offsets (fraud: ")
+    capsys.readouterr()
+    assert main(["show", str(out / "model.skops")]) == 0
+    assert "argmax of log-probabilities" in capsys.readouterr().out
+
+
 def test_cli_predict_refuses_a_bad_model(tmp_path, table, capsys):
     """Check that predict with a foreign file fails with one clear line."""
     bad = tmp_path / "model.skops"

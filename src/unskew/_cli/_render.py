@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def leaderboard_table(result, limit: int = 25):
+def leaderboard_table(result, limit: int = 60):
     """The leaderboard of a CompareResult as a rich Table (best first)."""
     import math
 

@@ -37,8 +37,9 @@ def _run(args: argparse.Namespace) -> int:
         ("honest estimate", honest.get("note", "-") if honest.get("mean") is None else
          f"{honest['mean']:.3f} [{honest['low']:.3f}, {honest['high']:.3f}] "
          f"({honest['method']}, {honest['n_rows']} rows)"),
-        ("decision threshold", meta.get("threshold") if meta.get("threshold") is not None
-         else "argmax of probabilities"),
+        ("decision", meta.get("decision") or (
+            f"positive class when its probability >= {meta['threshold']:.4f}"
+            if meta.get("threshold") is not None else "argmax of probabilities")),
         ("versions", ", ".join(f"{k} {v}" for k, v in meta.get("versions", {}).items())),
         ("created", meta.get("created")),
     ]

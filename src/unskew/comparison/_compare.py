@@ -337,6 +337,7 @@ def _write_outputs(result: CompareResult, dataset: Dataset, out: Path) -> None:
         "cv_score": {"mean": float(top[metric]), "low": float(top[f"{metric}_low"]),
                      "high": float(top[f"{metric}_high"])},
         "honest": result.honest, "threshold": _threshold_of(result.best_estimator_),
+        "decision": _decision_of(result.best_estimator_),
         "data_hash": dataset.source_hash, "dataset": dataset.name,
         "versions": result.versions, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
@@ -344,6 +345,22 @@ def _write_outputs(result: CompareResult, dataset: Dataset, out: Path) -> None:
     board.to_csv(out / "leaderboard.csv", index=False)
     result.to_json(out / "result.json")
     result.to_html(out / "report.html")
+
+
+def _decision_of(estimator) -> str:
+    """How the fitted winner turns scores into a class, in words (for ``unskew show``).
+
+    The decision itself lives in the estimator; this only describes it.
+    """
+    offsets = getattr(estimator, "offsets_", None)
+    if offsets is not None:
+        pairs = ", ".join(f"{c}: {o:+.3f}" for c, o in zip(estimator.classes_.tolist(),
+                                                           np.ravel(offsets), strict=True))
+        return f"argmax of log-probabilities plus per-class offsets ({pairs})"
+    threshold = _threshold_of(estimator)
+    if threshold is not None:
+        return f"positive class when its probability >= {threshold:.4f}"
+    return "argmax of probabilities"
 
 
 def _threshold_of(estimator):
