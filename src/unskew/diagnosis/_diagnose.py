@@ -176,7 +176,8 @@ def diagnose(data, target: str | None = None, *, head_min: int = 100, tail_max: 
     if "overlap" in checks:
         tick = time.perf_counter()
         weights = None if (class_weights == 1).all() else class_weights
-        hardness = neighbour_disagreement(Z, checked_codes, n_neighbors, weights)
+        hardness = neighbour_disagreement(Z, checked_codes, n_neighbors, weights,
+                                          random_state=int(seeds[0]))
         per_class, mean = class_overlap(hardness, checked_codes, len(classes), weights)
         results["overlap"] = dict(zip(classes, per_class.tolist(), strict=True))
         results["overlap_mean"] = mean

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.neighbors import NearestNeighbors
+
+from .._neighbors import NeighborIndex
 
 
 def neighbour_disagreement(Z, codes: np.ndarray, n_neighbors: int,
-                           class_weights: np.ndarray | None = None) -> np.ndarray:
+                           class_weights: np.ndarray | None = None,
+                           random_state=None) -> np.ndarray:
     """Share of each row's ``n_neighbors`` nearest other rows that carry a different label.
 
     Parameters
@@ -21,6 +23,9 @@ def neighbour_disagreement(Z, codes: np.ndarray, n_neighbors: int,
     class_weights : ndarray of float, shape (n_classes,), optional
         Rows each kept row of a class stands for when ``Z`` is a stratified sample; a neighbour
         counts with its class's weight, so a thinned-out majority class is not under-counted.
+    random_state : int or None, optional
+        Seed of the approximate neighbour search that the shared engine picks from 100k rows
+        (exact below that).
 
     Returns
     -------
@@ -30,7 +35,7 @@ def neighbour_disagreement(Z, codes: np.ndarray, n_neighbors: int,
     n_neighbors = min(n_neighbors, Z.shape[0] - 1)
     if n_neighbors < 1:
         return np.zeros(Z.shape[0])
-    index = NearestNeighbors(n_neighbors=n_neighbors).fit(Z)
+    index = NeighborIndex(n_neighbors, random_state=random_state).fit(Z)
     neighbours = index.kneighbors(return_distance=False)  # X=None: a row is not its own neighbour
     labels = codes[neighbours]
     other = labels != codes[:, None]
