@@ -111,9 +111,20 @@ def test_neighbor_index_auto_picks_by_size(monkeypatch):
     X = DATASETS["dense20"]
     assert NeighborIndex(3).fit(X).backend_ == "exact"
     monkeypatch.setattr(_index, "AUTO_APPROXIMATE_MIN_ROWS", 100)
-    assert NeighborIndex(3).fit(X).backend_ == "hnsw"
+    # large and wide: exact until a query asks for at least a quarter of the rows
+    index = NeighborIndex(3).fit(X)
+    assert index.backend_ == "exact"
+    few = index.kneighbors(X[: len(X) // 10], return_distance=False)
+    np.testing.assert_array_equal(
+        few, NearestNeighbors(n_neighbors=3).fit(X).kneighbors(X[: len(X) // 10],
+                                                                 return_distance=False))
+    assert index.backend_ == "exact"
+    index.kneighbors(return_distance=False)  # every row asks: now the graph pays for itself
+    assert index.backend_ == "hnsw"
     assert NeighborIndex(3).fit(DATASETS["dense5"]).backend_ == "exact"
-    assert NeighborIndex(3).fit(sp.csr_matrix(X)).backend_ == "exact"
+    sparse_index = NeighborIndex(3).fit(sp.csr_matrix(X))
+    sparse_index.kneighbors(return_distance=False)
+    assert sparse_index.backend_ == "exact"
 
 
 def test_neighbor_index_missing_fast_extra(monkeypatch):
@@ -123,7 +134,9 @@ def test_neighbor_index_missing_fast_extra(monkeypatch):
         NeighborIndex(3, algorithm="hnsw").fit(DATASETS["dense20"])
     # "auto" falls back to exact instead
     monkeypatch.setattr(_index, "AUTO_APPROXIMATE_MIN_ROWS", 100)
-    assert NeighborIndex(3).fit(DATASETS["dense20"]).backend_ == "exact"
+    index = NeighborIndex(3).fit(DATASETS["dense20"])
+    index.kneighbors(return_distance=False)
+    assert index.backend_ == "exact"
 
 
 @pytest.mark.parametrize(("params", "match"), [

@@ -43,6 +43,11 @@ APPROXIMATE = ("hnsw", "pynndescent")
 AUTO_APPROXIMATE_MIN_ROWS = 100_000
 # above this many features a KD-tree stops pruning and scikit-learn itself goes brute force
 _TREE_MAX_FEATURES = 15
+# building an hnsw graph costs about as much as ~25% of the rows querying exactly, so "auto"
+# waits for the first query and goes approximate only when at least this share of the indexed
+# rows asks (all rows, as after SMOTE); a few thousand minority rows against 200k rows stay
+# exact (Borderline-SMOTE's danger set: 1 s exact vs 28 s building the graph)
+_AUTO_MIN_QUERY_SHARE = 0.25
 
 # hnswlib settings: M=16, ef_construction=200 and a query ef of max(64, 2k) give recall
 # above 0.97 on 20-feature Gaussian mixtures
@@ -81,7 +86,9 @@ class NeighborIndex(BaseEstimator):
     n_features_in_ : int
         Columns of the indexed rows.
     backend_ : str
-        The backend used (``"exact"``, ``"hnsw"`` or ``"pynndescent"``).
+        The backend in use (``"exact"``, ``"hnsw"`` or ``"pynndescent"``). With
+        ``algorithm="auto"`` on large data it starts ``"exact"`` and becomes ``"hnsw"`` at the
+        first query by at least a quarter as many rows as were indexed.
 
     Examples
     --------
@@ -136,6 +143,10 @@ class NeighborIndex(BaseEstimator):
             raise ValueError(f"NeighborIndex: algorithm={backend!r} needs dense X, got a sparse "
                              "matrix; use algorithm='exact' or densify X (X.toarray()).")
         self.n_samples_fit_, self.n_features_in_ = X.shape
+        # "auto" on large data: exact until a query is big enough to pay for the graph
+        self._approximate_later = self.algorithm == "auto" and backend == "hnsw"
+        if self._approximate_later:
+            backend = "exact"
         if backend == "exact":
             self._nn = NearestNeighbors(n_neighbors=self.n_neighbors, n_jobs=self.n_jobs).fit(X)
         elif backend == "hnsw":
@@ -187,6 +198,11 @@ class NeighborIndex(BaseEstimator):
         indices : ndarray of shape (n_queries, n_neighbors)
         """
         check_is_fitted(self, "backend_")
+        n_queries = self.n_samples_fit_ if X is None else X.shape[0]
+        if (getattr(self, "_approximate_later", False)
+                and n_queries >= _AUTO_MIN_QUERY_SHARE * self.n_samples_fit_):
+            self._nn, self.backend_ = self._fit_hnsw(self._X), "hnsw"
+            self._approximate_later = False
         if self.backend_ == "exact":
             return self._nn.kneighbors(X, n_neighbors=n_neighbors,
                                        return_distance=return_distance)
