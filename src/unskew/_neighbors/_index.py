@@ -12,7 +12,8 @@ Backends and how ``algorithm="auto"`` picks one (Euclidean distance throughout):
 - ``"hnsw"`` (hnswlib) and ``"pynndescent"``: approximate, from the ``fast`` extra
   (``pip install "unskew[fast]"``); faiss is not available in this environment, so it is not
   a backend.
-  hnswlib at 200k x 20, one thread: 9 s to build and 4 s to query every row, recall about 0.99.
+  hnswlib with the settings below, one thread: 1.6 s at 5k x 20 (exact: 0.2 s) and 37 s at
+  200k x 20 (exact: 95 s), recall@6 0.997 (benchmarks/results/bench_resampling.md).
 - ``"auto"``: exact below ``AUTO_APPROXIMATE_MIN_ROWS`` rows or up to 15 features (where the
   KD-tree is fast), else hnsw when hnswlib is installed, else exact. ``"auto"`` assumes every
   row will be queried, the resampler case; pass ``"exact"`` when results must match
@@ -38,8 +39,8 @@ ALGORITHMS = ("auto", "exact", "hnsw", "pynndescent")
 APPROXIMATE = ("hnsw", "pynndescent")
 
 # rows from which "auto" goes approximate (with more than 15 features): querying every row
-# costs about 5 s exact vs 2.5 s hnsw at 50k x 20, 21 s vs 6 s at 100k and 83 s vs 13 s at
-# 200k on one thread, so from 100k rows hnsw saves over two thirds of the time
+# took 0.2 s exact vs 1.6 s hnsw at 5k x 20 and 95 s vs 37 s at 200k (one thread); exact grows
+# as n^2 and hnsw about as n log n, so they cross near 50k and hnsw is clearly ahead by 100k
 AUTO_APPROXIMATE_MIN_ROWS = 100_000
 # above this many features a KD-tree stops pruning and scikit-learn itself goes brute force
 _TREE_MAX_FEATURES = 15

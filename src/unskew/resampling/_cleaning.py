@@ -123,7 +123,9 @@ def _target_mask(classes, targets) -> np.ndarray:
 def _is_exact_euclidean(nn) -> bool:
     """True for searches whose neighbours are the exact Euclidean ones (pruning is then valid)."""
     if isinstance(nn, NeighborIndex):
-        return getattr(nn, "backend_", None) == "exact"
+        # "auto" on large data may still turn approximate at its first large query
+        return (getattr(nn, "backend_", None) == "exact"
+                and not getattr(nn, "_approximate_later", False))
     if type(nn) is NearestNeighbors:
         metric, p = nn.effective_metric_, nn.effective_metric_params_.get("p", 2)
         no_weights = nn.effective_metric_params_.get("w") is None
