@@ -327,6 +327,17 @@ def test_offsets_winner_carries_its_decision_into_predict(table, tmp_path, capsy
     assert "argmax of log-probabilities" in capsys.readouterr().out
 
 
+def test_compare_torch_strategy_saves_and_reloads(table, tmp_path):
+    """Check that an MLP-loss winner is saved with skops (trusted types only) and predicts the same."""
+    out = tmp_path / "run"
+    result = unskew.compare(table, target="label", strategies=["balanced-softmax+mlp"], folds=2,
+                            repeats=1, progress=False, diagnose=False, out=out)
+    X = pd.read_csv(table).drop(columns="label")
+    model = load_model(out / "model.skops")
+    np.testing.assert_array_equal(model.predict(X), result.best_estimator_.predict(X))
+    np.testing.assert_allclose(model.predict_proba(X), result.best_estimator_.predict_proba(X))
+
+
 def test_cli_predict_refuses_a_bad_model(tmp_path, table, capsys):
     """Check that predict with a foreign file fails with one clear line."""
     bad = tmp_path / "model.skops"
