@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
@@ -136,9 +137,12 @@ def make_model(Z, n_classes: int, seed: int):
 
 
 def out_of_fold_probabilities(Z, codes: np.ndarray, n_classes: int, *, cv: int,
-                              seed: int) -> tuple[np.ndarray, object]:
-    """Probabilities of every class for every row from a model not trained on that row."""
-    model = make_model(Z, n_classes, seed)
+                              seed: int, model=None) -> tuple[np.ndarray, object]:
+    """Probabilities of every class for every row from a model not trained on that row.
+
+    ``model`` (unfitted, with ``predict_proba``) replaces the default of :func:`make_model`.
+    """
+    model = make_model(Z, n_classes, seed) if model is None else clone(model)
     folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
     if Z.shape[0] >= _PARALLEL_MIN_ROWS:
         # one process per fold, each single-threaded (joblib's loky limits their threads): on a

@@ -16,10 +16,7 @@ import pandas as pd
 import scipy.sparse as sp
 from imblearn.base import BaseSampler
 from imblearn.utils import check_target_type
-from sklearn.base import clone
 from sklearn.ensemble import IsolationForest
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
@@ -468,10 +465,8 @@ default="all"
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         classes, codes = np.unique(y, return_inverse=True)
         Z = _scaled(X)
-        if self.estimator is None:
-            proba, _ = out_of_fold_probabilities(Z, codes, classes.size, cv=self.cv, seed=seed)
-        else:
-            proba = self._user_probabilities(Z, codes, classes.size, seed)
+        proba, _ = out_of_fold_probabilities(Z, codes, classes.size, cv=self.cv, seed=seed,
+                                             model=self.estimator)
         flagged, suggested, thresholds = confident_issues(proba, codes)
         self.suggested_labels_ = np.where(flagged, classes[suggested], y)
         rows = np.arange(y.shape[0])
@@ -494,19 +489,3 @@ default="all"
         if sample_weight is None:
             return X_res, y_res
         return X_res, y_res, sample_weight[self.sample_indices_]
-
-    def _user_probabilities(self, Z, codes, n_classes, seed):
-        folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=seed)
-        with warnings.catch_warnings():
-            # a class smaller than cv is missing from some training folds: it then gets
-            # probability 0 there, which is what the confident-joint rule expects
-            warnings.filterwarnings("ignore", message="The least populated class")
-            warnings.filterwarnings("ignore", message="Number of classes in training fold")
-            warnings.filterwarnings("ignore", category=ConvergenceWarning)
-            proba = cross_val_predict(clone(self.estimator), Z, codes, cv=folds,
-                                      method="predict_proba")
-        if proba.shape[1] < n_classes:
-            full = np.zeros((proba.shape[0], n_classes))
-            full[:, np.unique(codes)] = proba
-            proba = full
-        return proba
