@@ -18,7 +18,7 @@ from unskew._neighbors import (
     kneighbors,
     pure_neighbourhoods,
 )
-from unskew._neighbors._brute import min_sq_distances, rounding_bound
+from unskew._neighbors._brute import exact_kneighbors, min_sq_distances, rounding_bound
 from unskew._neighbors._partition import KMeansPartition
 from unskew.exceptions import MissingExtraError
 
@@ -225,3 +225,121 @@ def test_pure_neighbourhoods_proves_separated_rows():
     assert not proven[~pure].any()
     far = np.abs(X[:, 1] - 1.5) > 1.0  # well away from the boundary between the two blobs
     assert proven[far & pure].mean() > 0.95
+
+
+def _blocked_cases():
+    rng = np.random.RandomState(3)
+    X20, _ = make_classification(n_samples=400, n_features=20, random_state=4)
+    dup = np.vstack([X20[:200], X20[:50]])  # exact duplicates: distance-0 ties
+    grid = rng.randint(0, 2, size=(300, 18)).astype(float)  # many equal distances
+    near = X20[:300] + rng.normal(scale=1e-13, size=(300, 20))  # near-ties below rounding
+    near[150:] = X20[:150]
+    shifted = X20 + 1e4  # large norms: a loose float32 bound, many candidates
+    return {"dense20": X20, "duplicates": dup, "grid": grid, "near_ties": near,
+            "float32": X20.astype(np.float32), "shifted": shifted}
+
+
+BLOCKED = _blocked_cases()
+
+
+@pytest.mark.parametrize("name", BLOCKED)
+@pytest.mark.parametrize("k", [1, 5, 30])
+@pytest.mark.parametrize("query_is_train", [True, False], ids=["self", "query"])
+def test_neighbor_index_blocked_equals_sklearn(monkeypatch, name, k, query_is_train):
+    """Check that the blocked float32 search returns scikit-learn's neighbours and distances."""
+    monkeypatch.setattr(_index, "_BLOCKED_MIN_ENTRIES", 0)
+    X = BLOCKED[name]
+    query = None if query_is_train else X[::3] + 0.01
+    dist, ind = NeighborIndex(n_neighbors=k, algorithm="exact").fit(X).kneighbors(query)
+    ref_dist, ref_ind = NearestNeighbors(n_neighbors=k).fit(X).kneighbors(query)
+    np.testing.assert_array_equal(ind, ref_ind)
+    assert dist.dtype == ref_dist.dtype
+    # ours are float64 differences; scikit-learn's come from |q|^2 - 2 q.r + |r|^2 in the rows'
+    # precision, so they agree within that formula's rounding (1e-12 relative on unit-scale rows)
+    Q = X if query is None else query
+    norms = np.einsum("ij,ij->i", Q, Q.astype(np.float64)) + np.einsum("ij,ij->i", X, X).max()
+    err = rounding_bound(X.shape[1], X.dtype) * norms
+    assert (np.abs(dist ** 2 - ref_dist ** 2) <= err[:, None]).all()
+    if X.dtype == np.float64 and name != "shifted":
+        np.testing.assert_allclose(dist, ref_dist, rtol=1e-12, atol=1e-12)
+
+
+def test_neighbor_index_blocked_is_used_above_size_rule(monkeypatch):
+    """Check that the exact backend calls the blocked search only above the size threshold."""
+    calls = []
+
+    def spy(Q, R, k):
+        calls.append(k)
+        return exact_kneighbors(Q, R, k)
+
+    monkeypatch.setattr(_index, "exact_kneighbors", spy)
+    X = BLOCKED["dense20"]
+    index = NeighborIndex(n_neighbors=3, algorithm="exact").fit(X)
+    monkeypatch.setattr(_index, "_BLOCKED_MIN_ENTRIES", X.shape[0] ** 2 + 1)
+    index.kneighbors()
+    assert calls == []
+    monkeypatch.setattr(_index, "_BLOCKED_MIN_ENTRIES", X.shape[0] ** 2)
+    index.kneighbors()
+    assert calls == [4]
+    index.fit(DATASETS["dense5"]).kneighbors()  # 5 features: scikit-learn's KD-tree
+    index.fit(sp.csr_matrix(X)).kneighbors()  # sparse: scikit-learn
+    assert calls == [4]
+
+
+def test_exact_kneighbors_leaves_ties_unsolved():
+    """Check that duplicates and equal distances are left to the fallback, the rest solved."""
+    R = np.vstack([np.eye(20), np.eye(20)[:1], 5 * np.eye(20)])  # row 20 duplicates row 0
+    Q = np.vstack([np.eye(20)[0], np.full(20, 0.5), 0.9 * np.eye(20)[1] + 0.2 * np.eye(20)[2]])
+    _, ind, solved = exact_kneighbors(Q, R, 2)
+    # query 0: rows 0 and 20 tie at 0; query 1: the 20 unit rows tie; query 2: no tie
+    assert solved.tolist() == [False, False, True]
+    assert ind[2].tolist() == [1, 2]
+
+
+def test_neighbor_index_blocked_fallback_is_used(monkeypatch):
+    """Check that unsolved queries get scikit-learn's answer, self-exclusion rule included."""
+    monkeypatch.setattr(_index, "_BLOCKED_MIN_ENTRIES", 0)
+    X = BLOCKED["duplicates"]
+    _, _, solved = exact_kneighbors(X, X, 4)
+    assert 0 < (~solved).sum() < X.shape[0]
+    ind = NeighborIndex(n_neighbors=3, algorithm="exact").fit(X).kneighbors(
+        return_distance=False)
+    np.testing.assert_array_equal(ind, NearestNeighbors(n_neighbors=3).fit(X).kneighbors(
+        return_distance=False))
+
+
+def test_neighbor_index_blocked_checks_query_width(monkeypatch):
+    """Check that a query with the wrong number of features names both widths."""
+    monkeypatch.setattr(_index, "_BLOCKED_MIN_ENTRIES", 0)
+    index = NeighborIndex(n_neighbors=2, algorithm="exact").fit(BLOCKED["dense20"])
+    with pytest.raises(ValueError, match="X has 19 features, but the index was fitted with 20"):
+        index.kneighbors(BLOCKED["dense20"][:, :19])
+
+
+@settings(max_examples=40, deadline=None)
+@given(X=arrays(np.float64, st.tuples(st.integers(2, 40), st.just(17)),
+                elements=st.floats(-4, 4, width=32)),
+       k=st.integers(1, 12), block_entries=st.sampled_from([40, 400, 4_000_000]),
+       data=st.data())
+def test_exact_kneighbors_solved_rows_equal_sklearn(X, k, block_entries, data):
+    """Check that every row the blocked search claims solved is scikit-learn's answer."""
+    k = min(k, X.shape[0])
+    Q = data.draw(arrays(np.float64, (5, 17), elements=st.floats(-4, 4, width=32)))
+    dist, ind, solved = exact_kneighbors(Q, X, k, block_entries=block_entries)
+    ref_dist, ref_ind = NearestNeighbors(n_neighbors=k).fit(X).kneighbors(Q)
+    np.testing.assert_array_equal(ind[solved], ref_ind[solved])
+    np.testing.assert_allclose(dist[solved], ref_dist[solved], rtol=1e-12, atol=1e-12)
+
+
+def test_exact_kneighbors_gives_up_on_massive_ties(monkeypatch):
+    """Check that a query tied with thousands of rows is left unsolved, its neighbours exact."""
+    monkeypatch.setattr(_index, "_BLOCKED_MIN_ENTRIES", 0)
+    rng = np.random.RandomState(5)
+    X = np.vstack([np.zeros((3000, 17)), rng.normal(size=(100, 17))])
+    Q = np.vstack([np.ones((1, 17)), rng.normal(size=(3, 17)) + 3.0])
+    _, _, solved = exact_kneighbors(Q, X, 3, block_entries=2_000)
+    assert solved.tolist() == [False, True, True, True]
+    ind = NeighborIndex(n_neighbors=3, algorithm="exact").fit(X).kneighbors(
+        Q, return_distance=False)
+    np.testing.assert_array_equal(ind, NearestNeighbors(n_neighbors=3).fit(X).kneighbors(
+        Q, return_distance=False))

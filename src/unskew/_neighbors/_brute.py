@@ -1,17 +1,18 @@
 """Chunked brute-force nearest neighbours on BLAS, never holding an ``n x n`` matrix.
 
-These helpers serve the pruned cleaners: they are exact up to floating-point rounding (the
-``|a|^2 - 2 a.b + |b|^2`` form on BLAS), but they do not promise scikit-learn's order among
-tied neighbours. :func:`rounding_bound` says how far a squared distance computed here can be
-from the true one, so callers can decide only what rounding cannot flip and ask scikit-learn
-(``NeighborIndex(algorithm="exact")``) about the rest.
+The float32 GEMM (the ``|a|^2 - 2 a.b + |b|^2`` form on BLAS) is exact only up to rounding;
+:func:`rounding_bound` says how far a squared distance computed here can be from the true one,
+so callers decide only what rounding cannot flip. :func:`min_sq_distances` serves the pruned
+cleaners; :func:`exact_kneighbors` serves ``NeighborIndex``'s exact backend: it proves, query by
+query, that its answer is scikit-learn's (neighbours and their order) and leaves the near-ties
+to scikit-learn.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["min_sq_distances", "rounding_bound"]
+__all__ = ["exact_kneighbors", "min_sq_distances", "rounding_bound"]
 
 # entries of one (queries x references) block of squared distances: 4M entries = 16 MB in
 # float32, small enough for the cache-friendly GEMM sizes and far from an n x n matrix
@@ -75,4 +76,198 @@ def min_sq_distances(Q, R, *, dtype=np.float32, block_entries: int = _BLOCK_ENTR
         for r0 in range(0, R.shape[0], r_step):
             np.minimum(best, (q @ Ra[r0:r0 + r_step].T).min(axis=1), out=best)
         out[q0:q0 + q_step] = np.maximum(best.astype(np.float64) + q_sq[q0:q0 + q_step], 0.0)
+    return out
+
+
+# candidates kept per query beyond the k asked: they give the re-ranking room to prove a gap
+# after the k-th neighbour (the filter threshold is the (k + extra)-th distance in a sample)
+_EXTRA_CANDIDATES = 8
+# reference rows in the sample that sets each query's filter threshold: a larger sample means a
+# tighter threshold (fewer candidates re-ranked in float64) but a costlier argpartition
+_SAMPLE_ROWS = 8_192
+# queries per block: small enough that the float64 re-ranking of their candidates stays small
+_QUERY_BLOCK = 256
+
+
+def exact_kneighbors(Q, R, k: int, *, block_entries: int = _BLOCK_ENTRIES, seed: int = 0):
+    """The ``k`` nearest rows of ``R`` for each row of ``Q``, with a flag where proven.
+
+    A blocked float32 GEMM keeps, per query, every reference row that may lie within the
+    ``(k + 8)``-th distance found in a sample of ``R`` (the filter allows for the float32 rounding,
+    see :func:`rounding_bound`), tightened to the ``(k + 8)``-th among the rows kept; those
+    candidates are re-ranked with float64 differences. A query is solved only when every gap
+    among its ``k + 1`` nearest distances (the ``(k + 1)``-th bounded by the filter) exceeds twice
+    the rounding of scikit-learn's own GEMM, so that scikit-learn's brute force returns the same
+    neighbours in the same order; the others (near-ties, duplicates, a query tied with a large
+    share of ``R``) are left unsolved for the caller.
+
+    Parameters
+    ----------
+    Q, R : ndarray of shape (n_queries, d) and (n_references, d)
+        Dense float rows (any float dtype; computed from their float64 values).
+    k : int
+        Neighbours per query, ``1 <= k <= n_references``.
+    block_entries : int
+        Size of the largest block of float32 distances held at once.
+    seed : int, default=0
+        Seed of the sample of ``R`` that sets the filter thresholds (the answer does not depend
+        on it, only the speed).
+
+    Returns
+    -------
+    distances : ndarray of float64 of shape (n_queries, k)
+        Euclidean distances, ascending.
+    indices : ndarray of intp of shape (n_queries, k)
+    solved : ndarray of bool of shape (n_queries,)
+        False where the rows of ``distances`` and ``indices`` are meaningless (near-ties).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from unskew._neighbors._brute import exact_kneighbors
+    >>> dist, ind, solved = exact_kneighbors(np.array([[0.0], [2.9]]),
+    ...                                      np.array([[1.0], [3.0], [7.0]]), 2)
+    >>> ind.tolist(), solved.tolist()
+    ([[0, 1], [1, 0]], [True, True])
+    """
+    Q, R = np.asarray(Q), np.asarray(R)
+    # scikit-learn's distances between float32 rows carry float32 rounding (measured 8e-8)
+    sk_dtype = np.float32 if np.float32 in (Q.dtype, R.dtype) else np.float64
+    Q = Q.astype(np.float64, copy=False)
+    R = R.astype(np.float64, copy=False)
+    n_q, n_r, n_features = Q.shape[0], R.shape[0], Q.shape[1]
+    dist = np.zeros((n_q, k), dtype=np.float64)
+    ind = np.zeros((n_q, k), dtype=np.intp)
+    solved = np.zeros(n_q, dtype=bool)
+    if n_q == 0:
+        return dist, ind, solved
+    # scikit-learn rounds |q|^2 - 2 q.r + |r|^2 on the raw rows: a gap below twice this can flip
+    slack64 = rounding_bound(n_features, sk_dtype) * (
+        np.einsum("ij,ij->i", Q, Q) + np.einsum("ij,ij->i", R, R).max())
+    # float32 on centred rows: smaller norms, so a tighter rounding bound
+    centre = R.mean(axis=0)
+    Z_r = (R - centre).astype(np.float32)
+    Z_q = (Q - centre).astype(np.float32)
+    zr_sq = np.einsum("ij,ij->i", Z_r, Z_r)
+    zq_sq = np.einsum("ij,ij->i", Z_q, Z_q, dtype=np.float64)
+    err32 = rounding_bound(n_features, np.float32) * (zq_sq + float(zr_sq.max()))
+    # one GEMM gives |r|^2 - 2 q.r: [q, 1] . [-2 r, |r|^2]
+    Ra = np.hstack([-2 * Z_r, zr_sq[:, None]])
+    c = min(k + _EXTRA_CANDIDATES, n_r)
+    given_up = np.zeros(n_q, dtype=bool)
+    sample = (np.sort(np.random.default_rng(seed).choice(n_r, _SAMPLE_ROWS, replace=False))
+              if n_r > _SAMPLE_ROWS else np.arange(n_r))
+    q_step = max(1, min(_QUERY_BLOCK, block_entries // max(1, sample.size)))
+    r_step = max(1, min(n_r, block_entries // q_step))
+    for q0 in range(0, n_q, q_step):
+        rows = np.arange(q0, min(n_q, q0 + q_step))
+        Qa = np.hstack([Z_q[rows], np.ones((rows.size, 1), dtype=np.float32)])
+        err = err32[rows]
+        # every row with true squared distance <= (c-th approximate one in the sample) + err
+        # has its approximate value <= that + 2 err: at least c rows pass the float32 filter
+        first = np.partition(Qa @ Ra[sample].T, c - 1, axis=1)[:, c - 1]
+        limit = _up32(first + 2 * err)
+        hit_q, hit_r, hit_a, n_hits = [], [], [], 0
+        # GEMM, compare and a flat nonzero into reused buffers (2-D np.nonzero is ~8x slower)
+        gram = np.empty((rows.size, r_step), dtype=np.float32)
+        mask = np.empty((rows.size, r_step), dtype=bool)
+        for r0 in range(0, n_r, r_step):
+            width = min(r_step, n_r - r0)
+            g, m = gram[:, :width], mask[:, :width]
+            np.matmul(Qa, Ra[r0:r0 + width].T, out=g)
+            np.less_equal(g, limit[:, None], out=m)
+            flat = np.flatnonzero(m)
+            qi, rj = np.divmod(flat, width)
+            hit_q.append(qi)
+            hit_r.append(rj + r0)
+            hit_a.append(g.ravel()[flat] if width == r_step else g[qi, rj])
+            n_hits += flat.size
+            if n_hits > block_entries:
+                # a loose sample threshold: tighten now; a query still holding many rows
+                # (massive ties) is given up and left to the caller
+                hit_q, hit_r, hit_a, cut = _tighten(hit_q, hit_r, hit_a, rows.size, c, err,
+                                                      block_entries)
+                np.minimum(limit, _up32(cut), out=limit)
+                counts = np.bincount(hit_q[0], minlength=rows.size)
+                heavy = counts > max(8 * c, block_entries // (4 * rows.size))
+                if heavy.any():
+                    given_up[rows[heavy]] = True
+                    limit[heavy] = -np.inf
+                    light = ~heavy[hit_q[0]]
+                    hit_q, hit_r, hit_a = [hit_q[0][light]], [hit_r[0][light]], [hit_a[0][light]]
+                n_hits = hit_q[0].size
+        hit_q, hit_r, _, cut = _tighten(hit_q, hit_r, hit_a, rows.size, c, err,
+                                        block_entries)
+        hit_q, hit_r = hit_q[0], hit_r[0]
+        # every row not kept had its approximate value above a threshold used on the way
+        bound = np.minimum(cut, limit) - err + zq_sq[rows]
+        if hit_q.size == 0:
+            continue  # every query of the block given up
+        sq = _sq_dist(Q, R, rows[hit_q], hit_r)
+        order = np.lexsort((hit_r, sq, hit_q))
+        hit_q, hit_r, sq = hit_q[order], hit_r[order], sq[order]
+        start = np.searchsorted(hit_q, np.arange(rows.size))
+        count = np.diff(np.append(start, hit_q.size))
+        # the (k+1)-th distance: the next candidate, or the threshold when none is left
+        take = np.minimum(start[:, None] + np.arange(k), sq.size - 1)
+        after = np.where(count > k, sq[np.minimum(start + k, sq.size - 1)], bound)
+        after = np.minimum(after, bound)
+        near = np.concatenate([sq[take], after[:, None]], axis=1)
+        ok = (np.diff(near, axis=1) > 2 * slack64[rows, None]).all(axis=1)
+        ok &= count >= k
+        dist[rows] = np.sqrt(near[:, :k])
+        ind[rows] = hit_r[take]
+        solved[rows] = ok
+    if k == n_r:
+        # no (k+1)-th row: only the gaps inside the k matter; recheck without the sentinel
+        gaps = np.diff(dist ** 2, axis=1) > 2 * slack64[:, None]
+        solved = gaps.all(axis=1)
+    solved &= ~given_up
+    return dist, ind, solved
+
+
+def _tighten(hit_q, hit_r, hit_a, n_groups: int, c: int, err, max_entries: int):
+    """Keep the hits within the c-th approximate value of their query plus twice its error.
+
+    A row dropped here (or never collected under a higher threshold) has an approximate value
+    above the returned ``cut``, so a true one above ``cut - err``; at least ``c`` rows per query
+    with ``c`` hits stay. Returns one-element lists (for appending) and ``cut``.
+    """
+    hit_q, hit_r = np.concatenate(hit_q), np.concatenate(hit_r)
+    hit_a = np.concatenate(hit_a).astype(np.float64)
+    cut = _kth_per_group(hit_q, hit_a, n_groups, c, max_entries) + 2 * err
+    keep = hit_a <= cut[hit_q]
+    return [hit_q[keep]], [hit_r[keep]], [hit_a[keep].astype(np.float32)], cut
+
+
+def _up32(values):
+    """float32 values rounded up from float64 ones (a filter threshold must never shrink)."""
+    out = values.astype(np.float32)
+    return np.where(out < values, np.nextafter(out, np.float32(np.inf)), out)
+
+
+def _kth_per_group(group, values, n_groups: int, kth: int, max_entries: int):
+    """The ``kth``-smallest of ``values`` within each group ``0 .. n_groups - 1`` (inf if fewer)."""
+    if group.size == 0:
+        return np.full(n_groups, np.inf)
+    order = np.argsort(group.astype(np.int32), kind="stable")
+    counts = np.bincount(group, minlength=n_groups)
+    start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    if counts.max() * n_groups <= max_entries:
+        # one dense (groups x largest group) table, padded with inf, and one partition
+        table = np.full((n_groups, counts.max()), np.inf)
+        pos = np.arange(group.size) - np.repeat(start, counts)
+        table[group[order], pos] = values[order]
+        return np.partition(table, kth - 1, axis=1)[:, kth - 1]
+    ranked = values[order]
+    return np.array([np.partition(ranked[s:s + n], kth - 1)[kth - 1] if n >= kth else np.inf
+                     for s, n in zip(start, counts, strict=True)])
+
+
+def _sq_dist(Q, R, qi, rj, chunk: int = 262_144):
+    """Squared float64 distances between the row pairs ``(Q[qi], R[rj])``, in chunks."""
+    out = np.empty(qi.size, dtype=np.float64)
+    for s in range(0, qi.size, chunk):
+        diff = Q[qi[s:s + chunk]] - R[rj[s:s + chunk]]
+        out[s:s + chunk] = np.einsum("ij,ij->i", diff, diff)
     return out
