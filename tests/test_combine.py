@@ -3,11 +3,15 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from imblearn import combine as imblearn_combine
 from imblearn.over_sampling import SMOTE as ImblearnSMOTE
+from imblearn.under_sampling import TomekLinks as ImblearnTomekLinks
 from sklearn.datasets import make_classification
 
 from unskew.resampling import SMOTE, SMOTEENN, EditedNearestNeighbours, SMOTETomek, TomekLinks
+from unskew.resampling._combine import _IndexedTomekLinks
 
 PAIRS = [(SMOTETomek, imblearn_combine.SMOTETomek), (SMOTEENN, imblearn_combine.SMOTEENN)]
 
@@ -76,3 +80,125 @@ def test_combination_rejects_a_step_without_fit_resample():
     X, y = _data(0)
     with pytest.raises(TypeError, match="tomek must have fit_resample, got str"):
         SMOTETomek(tomek="tomek").fit_resample(X, y)
+
+
+def _rows(X, y):
+    """The output rows as a set of tuples (features and label), for order-free comparison."""
+    return {(*map(float, x), float(label)) for x, label in zip(X, y, strict=True)}
+
+
+@pytest.mark.parametrize(("ours", "peer"), PAIRS, ids=["tomek", "enn"])
+@pytest.mark.parametrize("seed", range(3))
+def test_combination_auto_is_exact_on_small_data(ours, peer, seed):
+    """Check that algorithm="auto" keeps imblearn's rows where it stays exact (small data)."""
+    X, y = _data(seed)
+    X_a, y_a = ours(random_state=seed, algorithm="auto").fit_resample(X, y)
+    X_b, y_b = peer(random_state=seed).fit_resample(X, y)
+    assert _rows(X_a, y_a) == _rows(X_b, y_b)
+    assert len(y_a) == len(y_b)
+
+
+@pytest.mark.parametrize(("cls", "attr"), [(SMOTETomek, "tomek_"), (SMOTEENN, "enn_")],
+                         ids=["tomek", "enn"])
+@pytest.mark.parametrize("seed", range(3))
+def test_combination_hnsw_uses_the_index_and_matches_exact_on_small_data(cls, attr, seed):
+    """Check that forced hnsw searches with hnsw and, at full recall, keeps the exact rows."""
+    pytest.importorskip("hnswlib")
+    X, y = _data(seed)
+    approx = cls(random_state=seed, algorithm="hnsw")
+    X_a, y_a = approx.fit_resample(X, y)
+    assert getattr(approx, attr).nn_.backend_ == "hnsw"
+    X_b, y_b = cls(random_state=seed).fit_resample(X, y)
+    # a few hundred rows: hnsw's graph search with ef=64 finds every true neighbour
+    assert _rows(X_a, y_a) == _rows(X_b, y_b)
+
+
+@pytest.mark.parametrize("cls", [SMOTETomek, SMOTEENN], ids=["tomek", "enn"])
+def test_combination_hnsw_reproducible(cls):
+    """Check that a fixed random_state gives the same rows with the approximate search."""
+    pytest.importorskip("hnswlib")
+    X, y = make_classification(n_samples=3000, n_features=20, weights=[0.9], flip_y=0.05,
+                               random_state=0)
+    X_a, y_a = cls(random_state=3, algorithm="hnsw").fit_resample(X, y)
+    X_b, y_b = cls(random_state=3, algorithm="hnsw").fit_resample(X, y)
+    np.testing.assert_array_equal(X_a, X_b)
+    np.testing.assert_array_equal(y_a, y_b)
+
+
+@pytest.mark.parametrize("cls", [SMOTETomek, SMOTEENN], ids=["tomek", "enn"])
+def test_combination_hnsw_carries_sample_weight(cls):
+    """Check that with hnsw each kept row keeps the weight SMOTE gave it."""
+    pytest.importorskip("hnswlib")
+    X, y = _data(2)
+    w = np.random.default_rng(2).uniform(0.5, 2.0, len(y))
+    X_res, y_res, w_res = cls(random_state=0, algorithm="hnsw").fit_resample(
+        X, y, sample_weight=w)
+    X_s, y_s, w_s = SMOTE(random_state=0).fit_resample(X, y, sample_weight=w)
+    weight_of = {(*row, label): wt for row, label, wt in zip(map(tuple, X_s), y_s, w_s,
+                                                             strict=True)}
+    assert len(w_res) == len(y_res) < len(y_s) + 1
+    np.testing.assert_allclose(w_res, [weight_of[(*row, label)]
+                                       for row, label in zip(map(tuple, X_res), y_res,
+                                                             strict=True)])
+
+
+def _brute_tomek_kept(X, y):
+    """Rows kept by removing both ends of every Tomek link, from the full distance matrix."""
+    d = ((X[:, None, :] - X[None, :, :]) ** 2).sum(axis=2)
+    np.fill_diagonal(d, np.inf)
+    nearest = d.argmin(axis=1)
+    rows = np.arange(len(y))
+    link = (nearest[nearest] == rows) & (y[nearest] != y)
+    return rows[~link]
+
+
+@pytest.mark.parametrize("algorithm", ["hnsw", "exact", "auto"])
+@pytest.mark.parametrize("seed", range(3))
+def test_indexed_tomek_links_removes_mutual_nearest_pairs(algorithm, seed):
+    """Check that the index-backed Tomek cleaner removes exactly the brute-force links."""
+    if algorithm == "hnsw":
+        pytest.importorskip("hnswlib")
+    X, y = make_classification(n_samples=600, n_features=6, weights=[0.5], flip_y=0.1,
+                               random_state=seed)
+    cleaner = _IndexedTomekLinks(sampling_strategy="all", algorithm=algorithm,
+                                 random_state=seed)
+    cleaner.fit_resample(X, y)
+    np.testing.assert_array_equal(cleaner.sample_indices_, _brute_tomek_kept(X, y))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000), st.integers(8, 40), st.integers(0, 6))
+def test_indexed_tomek_links_exact_equals_imblearn(seed, n, n_dup):
+    """Check that on the exact backend the rows kept are imblearn's, duplicated rows included."""
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 4, size=(n, 2)).astype(float)  # a coarse grid: ties and duplicates
+    X = np.vstack([X, X[rng.integers(0, n, n_dup)]])
+    y = rng.integers(0, 3, X.shape[0])
+    if np.unique(y).size < 2:
+        y[0] = (y[1] + 1) % 3
+    ours = _IndexedTomekLinks(algorithm="exact")
+    ours.fit_resample(X, y)
+    peer = ImblearnTomekLinks()
+    peer.fit_resample(X, y)
+    np.testing.assert_array_equal(ours.sample_indices_, peer.sample_indices_)
+
+
+@pytest.mark.parametrize("cls", [SMOTETomek, SMOTEENN], ids=["tomek", "enn"])
+@pytest.mark.parametrize("algorithm", ["faiss", "HNSW", 3])
+def test_combination_rejects_unknown_algorithm(cls, algorithm):
+    """Check that an unknown algorithm is refused with the class, the options and the value."""
+    X, y = _data(0)
+    with pytest.raises(ValueError, match=rf"{cls.__name__}: algorithm must be one of "
+                                         rf"\('auto', 'exact', .*got {algorithm!r}"):
+        cls(algorithm=algorithm).fit_resample(X, y)
+
+
+@pytest.mark.parametrize(("cls", "param", "cleaner"),
+                         [(SMOTETomek, "tomek", TomekLinks()),
+                          (SMOTEENN, "enn", EditedNearestNeighbours())], ids=["tomek", "enn"])
+def test_combination_rejects_algorithm_with_own_cleaner(cls, param, cleaner):
+    """Check that algorithm cannot silently be ignored when the user passes the cleaner."""
+    X, y = _data(0)
+    with pytest.raises(ValueError, match=rf"algorithm='hnsw' configures the default cleaner, "
+                                         rf"but {param}= was given too"):
+        cls(algorithm="hnsw", **{param: cleaner}).fit_resample(X, y)

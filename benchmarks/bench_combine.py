@@ -1,0 +1,169 @@
+"""Benchmark SMOTE-Tomek and SMOTE-ENN: unskew (exact and hnsw) against imbalanced-learn.
+
+After SMOTE the classes are balanced, so the cleaning half is an all-rows neighbour search.
+Each measurement runs in its own subprocess (fresh memory, a wall-clock cap) and reports the
+wall time of ``fit_resample``, the growth of its peak RSS over the data already in memory,
+and the resampled rows, which the parent compares with imbalanced-learn's (rows present in one
+output and not the other; SMOTE's rows are the same for the same seed, so the difference is the
+cleaning half's).
+
+    python benchmarks/bench_combine.py            # 50k and 200k rows, binary 1:99
+    python benchmarks/bench_combine.py --quick    # smoke run on 5k rows
+
+Results go to ``benchmarks/results/bench_combine.md`` (``bench_combine_quick.md``), rewritten
+after every measurement so an interrupted run keeps what it measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+RESULTS = Path(__file__).resolve().parent / "results"
+RESAMPLERS = ("SMOTETomek", "SMOTEENN")
+# (side, label): our forced hnsw, our exact search, imbalanced-learn
+SIDES = (("hnsw", "unskew hnsw"), ("exact", "unskew exact"), ("peer", "imblearn"))
+
+
+def make_data(n_samples: int):
+    from sklearn.datasets import make_classification
+    return make_classification(n_samples=n_samples, n_features=20, weights=[0.99],
+                               random_state=0)
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _resampler(name: str, side: str):
+    if side == "peer":
+        import imblearn.combine as peer
+        return getattr(peer, name)(random_state=0)
+    import unskew.resampling as ours
+    return getattr(ours, name)(random_state=0, algorithm=side)
+
+
+def _measure(spec: dict) -> dict:
+    """Run one measurement in this process (the subprocess side)."""
+    X, y = make_data(spec["n"])
+    resampler = _resampler(spec["name"], spec["side"])
+    base = _rss_mb()
+    start = time.perf_counter()
+    X_res, y_res = resampler.fit_resample(X, y)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base
+    np.save(spec["save"], np.column_stack([X_res, y_res]))
+    return {"seconds": seconds, "peak_mb": peak, "rows": int(y_res.size)}
+
+
+def run_one(spec: dict, cap_s: float) -> dict:
+    """Measure in a subprocess with a wall-clock cap; ``{"timeout": True}`` if it ran out."""
+    env = dict(os.environ)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
+    try:
+        out = subprocess.run([sys.executable, __file__, "--measure", json.dumps(spec)],
+                             capture_output=True, text=True, timeout=cap_s, env=env, check=True)
+    except subprocess.TimeoutExpired:
+        return {"timeout": True}
+    except subprocess.CalledProcessError as exc:
+        return {"error": exc.stderr.strip().splitlines()[-1]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def rows_differing(a: np.ndarray, b: np.ndarray) -> int:
+    """Rows (features and label) in one output and not the other, counted both ways."""
+    def keys(m):
+        m = np.ascontiguousarray(m, dtype=np.float64)
+        return m.view(np.dtype((np.void, m.dtype.itemsize * m.shape[1]))).ravel()
+    ka, kb = keys(a), keys(b)
+    return int((~np.isin(ka, kb)).sum() + (~np.isin(kb, ka)).sum())
+
+
+def _fmt(result: dict, key: str, fmt: str) -> str:
+    if result.get("timeout"):
+        return "did not finish"
+    if "error" in result:
+        return "error"
+    if key not in result:
+        return "not run"
+    return fmt.format(result[key])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run on 5k rows")
+    parser.add_argument("--sizes", default="50000,200000", help="comma-separated row counts")
+    parser.add_argument("--cap-s", type=float, default=600, help="wall-clock cap per run")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(_measure(json.loads(args.measure))))
+        return 0
+
+    sizes = [5_000] if args.quick else [int(s) for s in args.sizes.split(",")]
+    records = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            for name in RESAMPLERS:
+                rec = {"n": n, "name": name}
+                records.append(rec)
+                for side, _ in SIDES:
+                    spec = {"n": n, "name": name, "side": side,
+                            "save": str(Path(tmp) / f"{side}.npy")}
+                    rec[side] = run_one(spec, args.cap_s)
+                    print(n, name, side, rec[side], flush=True)
+                if "seconds" in rec["peer"]:
+                    peer = np.load(Path(tmp) / "peer.npy")
+                    for side in ("exact", "hnsw"):
+                        if "seconds" in rec[side]:
+                            rec[side]["differ"] = rows_differing(
+                                np.load(Path(tmp) / f"{side}.npy"), peer)
+                write_results(records, args)
+    return 0
+
+
+def write_results(records, args) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    stem = "bench_combine_quick" if args.quick else "bench_combine"
+    lines = [
+        "# SMOTE-Tomek / SMOTE-ENN: unskew (exact, hnsw) vs imbalanced-learn 0.14.2",
+        "",
+        f"`python benchmarks/bench_combine.py{' --quick' if args.quick else ''}`; "
+        "make_classification, 20 features, binary 1:99, random_state=0 (data and resamplers); "
+        "one thread (OMP/OpenBLAS=1); each measurement in its own subprocess, capped at "
+        f"{args.cap_s:.0f} s. Peak memory: growth of the peak RSS over the data already "
+        "loaded. *Rows differing*: rows in our output and not imblearn's plus the reverse "
+        "(SMOTE's synthetic rows are the same, so these are the cleaning half's decisions). "
+        "The machine was shared with other jobs, so compare ratios within a run, not absolute "
+        "times.",
+        "",
+        "| rows | resampler | search | seconds | speed-up vs imblearn | peak MB | rows out | "
+        "rows differing from imblearn |",
+        "|---:|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in records:
+        peer = r.get("peer", {})
+        for side, label in SIDES:
+            res = r.get(side, {})
+            ratio = (f"{peer['seconds'] / res['seconds']:.1f}x"
+                     if side != "peer" and "seconds" in res and "seconds" in peer else "")
+            lines.append(f"| {r['n']:,} | {r['name']} | {label} | "
+                         f"{_fmt(res, 'seconds', '{:.2f}')} | {ratio} | "
+                         f"{_fmt(res, 'peak_mb', '{:.0f}')} | {_fmt(res, 'rows', '{:,}')} | "
+                         f"{res.get('differ', '') if side != 'peer' else ''} |")
+    (RESULTS / f"{stem}.md").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
