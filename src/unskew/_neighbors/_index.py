@@ -15,8 +15,9 @@ Backends and how ``algorithm="auto"`` picks one (Euclidean distance throughout):
 - ``"hnsw"`` (hnswlib) and ``"pynndescent"``: approximate, from the ``fast`` extra
   (``pip install "unskew[fast]"``); faiss is not available in this environment, so it is not
   a backend.
-  hnswlib with the settings below, one thread: 1.6 s at 5k x 20 (exact: 0.2 s) and 37 s at
-  200k x 20 (exact: 95 s), recall@6 0.997 (benchmarks/results/bench_resampling.md).
+  hnswlib with ef_construction=200, one thread: 1.6 s at 5k x 20 (exact: 0.2 s) and 37 s at
+  200k x 20 (exact: 95 s), recall@6 0.997 (benchmarks/results/bench_resampling.md); the
+  current setting (100, below) builds in about half the time.
 - ``"auto"``: exact below ``AUTO_APPROXIMATE_MIN_ROWS`` rows or up to 15 features (where the
   KD-tree is fast), else hnsw when hnswlib is installed, else exact. ``"auto"`` assumes every
   row will be queried, the resampler case; pass ``"exact"`` when results must match
@@ -54,10 +55,11 @@ _TREE_MAX_FEATURES = 15
 # exact (Borderline-SMOTE's danger set: 1 s exact vs 28 s building the graph)
 _AUTO_MIN_QUERY_SHARE = 0.25
 
-# hnswlib settings: M=16, ef_construction=200 and a query ef of max(64, 2k) give recall
-# above 0.97 on 20-feature Gaussian mixtures
+# hnswlib settings: M=16, ef_construction=100 and a query ef of max(64, 2k) give recall@4
+# 0.998 at 100k x 20 (0.999 with ef_construction=200, for 1.8x the build time); SMOTE-Tomek at
+# 200k rows took 30 s with 100 and 57 s with 200 (imblearn: 367 s, the same rows kept)
 _HNSW_M = 16
-_HNSW_EF_CONSTRUCTION = 200
+_HNSW_EF_CONSTRUCTION = 100
 _HNSW_MIN_EF = 64
 
 # queries x indexed rows from which the exact backend answers through the blocked float32
