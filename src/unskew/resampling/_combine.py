@@ -92,12 +92,12 @@ _ALGORITHM_DOC = """algorithm : {"exact", "auto", "hnsw", "pynndescent"}, defaul
 _APPROXIMATE_NOTE = """After SMOTE the classes are balanced, so the cleaning half searches
     about every row; the approximate search pays off from about 100,000 rows after SMOTE (one
     thread, 200,000 rows x 20 features at 1:99, about 395,000 after SMOTE: SMOTE-Tomek 30 s with
-    hnsw against 367 s for imbalanced-learn in the same run, 12x, the same rows; SMOTE-ENN 66 s
-    with hnsw against 128 s exact, measured before the graph's build was halved) and
+    hnsw against 367 s for imbalanced-learn in the same run, 12x, the same rows; SMOTE-ENN 38 s
+    against 377 s, 9.9x, keeping 0.13% fewer rows) and
     costs more than it saves on small data (building the graph). Its price: a row whose true
     nearest neighbour is missed is judged on a slightly farther one, so a small fraction of
-    rows differs from imbalanced-learn's (0.08% with SMOTE-ENN, none with SMOTE-Tomek in the
-    benchmark), reproducibly for a fixed ``random_state``. Downstream, hnsw moved macro-F1 and
+    rows differs from imbalanced-learn's (0.08-0.13% with SMOTE-ENN, none with SMOTE-Tomek in
+    the benchmarks), reproducibly for a fixed ``random_state``. Downstream, hnsw moved macro-F1 and
     G-mean of a logistic regression by at most 0.011 on the largest KEEL sets
     (benchmarks/results/approximate_quality.md; timings in bench_combine.md)."""
 
