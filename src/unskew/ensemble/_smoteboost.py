@@ -11,6 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._utils._validation import check_sample_weight
 from ..exceptions import DataError
 from ._base import as_python, check_classifier, check_number, check_smote_classes, seed_estimator
 
@@ -278,14 +279,7 @@ class SMOTEBoostClassifier(ClassifierMixin, BaseEstimator):
 def _initial_weights(owner, sample_weight, n_samples):
     if sample_weight is None:
         return np.full(n_samples, 1.0 / n_samples)
-    w = np.asarray(sample_weight, dtype=np.float64)
-    if w.ndim != 1 or w.shape[0] != n_samples:
-        raise ValueError(f"{owner}: sample_weight must have shape ({n_samples},) like y, "
-                         f"got {w.shape}.")
-    bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
-    if bad.size:
-        raise ValueError(f"{owner}: sample_weight must be finite and >= 0; row {bad[0]} has "
-                         f"{w[bad[0]]}.")
+    w = check_sample_weight(sample_weight, n_samples, owner)
     if w.sum() <= 0:
         raise ValueError(f"{owner}: sample_weight is zero for every row; at least one "
                          "row needs a positive weight.")

@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from torch import nn
 
 from .._utils._text import did_you_mean
+from .._utils._validation import check_sample_weight
 from ..exceptions import DataError
 from ..losses import LOSSES, NormedLinear, drw_weights, get_loss
 from ..samplers import ClassBalancedSampler
@@ -276,16 +277,9 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
     def _check_sample_weight(self, sample_weight, n_rows: int) -> np.ndarray | None:
         if sample_weight is None:
             return None
-        w = np.asarray(sample_weight, dtype=np.float64)
-        if w.ndim == 0:
-            w = np.full(n_rows, float(w))
-        if w.ndim != 1 or w.shape[0] != n_rows:
-            raise DataError(f"{type(self).__name__}: sample_weight must have shape ({n_rows},) "
-                            f"like y, got {w.shape}")
-        bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
-        if bad.size:
-            raise DataError(f"{type(self).__name__}: sample_weight must be finite and >= 0; "
-                            f"row {bad[0]} has {w[bad[0]]}")
+        if np.ndim(sample_weight) == 0:  # one weight for every row
+            sample_weight = np.full(n_rows, float(sample_weight))
+        w = check_sample_weight(sample_weight, n_rows, type(self).__name__)
         if w.sum() <= 0:
             raise DataError(f"{type(self).__name__}: all sample_weight values are zero; give "
                             "some rows a positive weight")
