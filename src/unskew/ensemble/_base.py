@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 from sklearn.base import clone, is_classifier
-from sklearn.utils.validation import has_fit_parameter
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
 from ..exceptions import DataError
 
@@ -179,3 +179,41 @@ def average_member_proba(estimators, X, n_classes: int) -> np.ndarray:
         else:
             proba[np.arange(X.shape[0]), est.predict(X).astype(np.intp)] += 1.0
     return proba / len(estimators)
+
+
+class MemberAveragingMixin:
+    """``predict_proba`` / ``predict`` for ensembles whose prediction is the mean of their
+    members' (``estimators_``, fitted on labels encoded ``0 .. n_classes_ - 1``)."""
+
+    def predict_proba(self, X):
+        """Mean of the members' probabilities (vote shares for members without predict_proba).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to score.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype="numeric", reset=False)
+        return average_member_proba(self.estimators_, X, self.n_classes_)
+
+    def predict(self, X):
+        """Predict the class of largest mean probability.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to classify.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        check_is_fitted(self)
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

@@ -7,10 +7,17 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from ..exceptions import DataError
-from ._base import as_python, average_member_proba, check_classifier, check_number, seed_estimator
+from ._base import (
+    MemberAveragingMixin,
+    as_python,
+    average_member_proba,
+    check_classifier,
+    check_number,
+    seed_estimator,
+)
 
 __all__ = ["SelfPacedEnsembleClassifier"]
 
@@ -135,7 +142,7 @@ def self_paced_under_sample(hardness, n_samples: int, k_bins: int, alpha: float,
     return np.sort(np.concatenate(picked)) if picked else np.zeros(0, dtype=np.intp)
 
 
-class SelfPacedEnsembleClassifier(ClassifierMixin, BaseEstimator):
+class SelfPacedEnsembleClassifier(MemberAveragingMixin, ClassifierMixin, BaseEstimator):
     """Ensemble of members trained on self-paced, hardness-harmonised under-samples.
 
     A first member ``f_0`` is fitted on a random under-sample (every class cut to the size
@@ -279,36 +286,3 @@ class SelfPacedEnsembleClassifier(ClassifierMixin, BaseEstimator):
             proba_sum += average_member_proba([member], X, n_classes)
         self.alphas_ = np.asarray(alphas, dtype=np.float64)
         return self
-
-    def predict_proba(self, X):
-        """Mean of the members' probabilities.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to score.
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_classes)
-            Columns in the order of ``classes_``.
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype="numeric", reset=False)
-        return average_member_proba(self.estimators_, X, self.n_classes_)
-
-    def predict(self, X):
-        """Predict the class of largest mean probability.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to classify.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Labels from ``classes_``.
-        """
-        check_is_fitted(self)
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

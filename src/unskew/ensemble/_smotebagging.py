@@ -9,12 +9,12 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from ..exceptions import DataError
 from ._base import (
+    MemberAveragingMixin,
     as_python,
-    average_member_proba,
     check_classifier,
     check_number,
     check_smote_classes,
@@ -70,7 +70,7 @@ def bag_class_counts(counts, rate: int) -> tuple[np.ndarray, np.ndarray]:
     return copies, n_max - copies
 
 
-class SMOTEBaggingClassifier(ClassifierMixin, BaseEstimator):
+class SMOTEBaggingClassifier(MemberAveragingMixin, ClassifierMixin, BaseEstimator):
     """Bagging in which every bag brings each class to the size of the largest one.
 
     Bag ``t`` (0-based) has a resampling rate ``b = 10 * (t mod 10 + 1)`` percent. Let ``N``
@@ -188,39 +188,6 @@ class SMOTEBaggingClassifier(ClassifierMixin, BaseEstimator):
         )
         self.resampling_rates_ = rates
         return self
-
-    def predict_proba(self, X):
-        """Mean of the members' probabilities (vote shares for members without predict_proba).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to score.
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_classes)
-            Columns in the order of ``classes_``.
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype="numeric", reset=False)
-        return average_member_proba(self.estimators_, X, self.n_classes_)
-
-    def predict(self, X):
-        """Predict the class of largest mean probability.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to classify.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Labels from ``classes_``.
-        """
-        check_is_fitted(self)
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
 def make_bag(X, y, counts, rate, k_neighbors, rng):
