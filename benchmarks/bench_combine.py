@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+
+from _subprocess import rss_mb, run_measurement
 
 RESULTS = Path(__file__).resolve().parent / "results"
 RESAMPLERS = ("SMOTETomek", "SMOTEENN")
@@ -38,11 +37,6 @@ def make_data(n_samples: int):
     from sklearn.datasets import make_classification
     return make_classification(n_samples=n_samples, n_features=20, weights=[0.99],
                                random_state=0)
-
-
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def _resampler(name: str, side: str):
@@ -57,7 +51,7 @@ def _measure(spec: dict) -> dict:
     """Run one measurement in this process (the subprocess side)."""
     X, y = make_data(spec["n"])
     resampler = _resampler(spec["name"], spec["side"])
-    base = _rss_mb()
+    base = rss_mb()
     start = time.perf_counter()
     X_res, y_res = resampler.fit_resample(X, y)
     seconds = time.perf_counter() - start
@@ -67,18 +61,8 @@ def _measure(spec: dict) -> dict:
 
 
 def run_one(spec: dict, cap_s: float) -> dict:
-    """Measure in a subprocess with a wall-clock cap; ``{"timeout": True}`` if it ran out."""
-    env = dict(os.environ)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        env.setdefault(var, "1")
-    try:
-        out = subprocess.run([sys.executable, __file__, "--measure", json.dumps(spec)],
-                             capture_output=True, text=True, timeout=cap_s, env=env, check=True)
-    except subprocess.TimeoutExpired:
-        return {"timeout": True}
-    except subprocess.CalledProcessError as exc:
-        return {"error": exc.stderr.strip().splitlines()[-1]}
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """Measure ``spec`` in a subprocess of this script, capped at ``cap_s`` seconds."""
+    return run_measurement(__file__, spec, cap_s)
 
 
 def rows_differing(a: np.ndarray, b: np.ndarray) -> int:

@@ -18,14 +18,13 @@ import argparse
 import csv
 import hashlib
 import json
-import os
 import resource
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from _subprocess import rss_mb, run_measurement
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -68,18 +67,13 @@ def make_data(dataset: str, n_samples: int):
                                **DATASETS[dataset])
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
 def _measure(spec: dict) -> dict:
     """Run one measurement in this process (the subprocess side)."""
     X, y = make_data(spec["dataset"], spec["n"])
     if spec["kind"] == "search":
         from unskew._neighbors import NeighborIndex
         index = NeighborIndex(6, algorithm=spec["side"], random_state=0)
-        base = _rss_mb()
+        base = rss_mb()
         start = time.perf_counter()
         found = index.fit(X).kneighbors(return_distance=False)
         seconds = time.perf_counter() - start
@@ -88,7 +82,7 @@ def _measure(spec: dict) -> dict:
             resource.RUSAGE_SELF).ru_maxrss / 1024 - base, "rows_hash": ""}
     row = {name: (ours, peer) for name, ours, peer in ROWS}[spec["name"]]
     resampler = row[0 if spec["side"] == "ours" else 1]()
-    base = _rss_mb()
+    base = rss_mb()
     start = time.perf_counter()
     resampler.fit_resample(X, y)
     seconds = time.perf_counter() - start
@@ -99,18 +93,8 @@ def _measure(spec: dict) -> dict:
 
 
 def run_one(spec: dict, cap_s: float) -> dict:
-    """Measure in a subprocess with a wall-clock cap; ``{"timeout": True}`` if it ran out."""
-    env = dict(os.environ)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        env.setdefault(var, "1")
-    try:
-        out = subprocess.run([sys.executable, __file__, "--measure", json.dumps(spec)],
-                             capture_output=True, text=True, timeout=cap_s, env=env, check=True)
-    except subprocess.TimeoutExpired:
-        return {"timeout": True}
-    except subprocess.CalledProcessError as exc:
-        return {"error": exc.stderr.strip().splitlines()[-1]}
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """Measure ``spec`` in a subprocess of this script, capped at ``cap_s`` seconds."""
+    return run_measurement(__file__, spec, cap_s)
 
 
 def _fmt(result: dict, key: str, fmt: str) -> str:
