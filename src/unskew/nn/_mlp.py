@@ -277,9 +277,10 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
     def _check_sample_weight(self, sample_weight, n_rows: int) -> np.ndarray | None:
         if sample_weight is None:
             return None
-        if np.ndim(sample_weight) == 0:  # one weight for every row
-            sample_weight = np.full(n_rows, float(sample_weight))
-        w = check_sample_weight(sample_weight, n_rows, type(self).__name__)
+        w = np.asarray(sample_weight, dtype=np.float64)
+        if w.ndim == 0:  # one weight for every row
+            w = np.full(n_rows, float(w))
+        w = check_sample_weight(w, n_rows, type(self).__name__)
         if w.sum() <= 0:
             raise DataError(f"{type(self).__name__}: all sample_weight values are zero; give "
                             "some rows a positive weight")
