@@ -234,8 +234,10 @@ def write_outputs(rows, failed, pending, args, started_at, wall):
     lines = [
         "# unskew.compare vs. honest peer vs. oracle on KEEL data sets",
         "",
-        f"- Date: {started_at:%Y-%m-%d %H:%M UTC}; all numbers below were measured in this run "
-        f"(wall time so far {wall / 60:.1f} min).",
+        f"- Date: {started_at:%Y-%m-%d %H:%M UTC}; all numbers below were measured by this "
+        f"script (wall time of this sitting {wall / 60:.1f} min; the finished data sets took "
+        f"{sum(r['seconds'] for r in rows) / 60:.1f} min in all"
+        + (", some in earlier sittings resumed with `--resume`" if args.resume else "") + ").",
         f"- Machine: {platform.machine()} {platform.processor() or ''}, {os.cpu_count()} cores; "
         f"Python {platform.python_version()}; workers (--jobs): {args.jobs}, one BLAS/OpenMP "
         "thread each.",
@@ -304,6 +306,9 @@ def main(argv=None) -> int:
                         help="minutes after which no new data set is started")
     parser.add_argument("--out", default="benchmarks/results/compare_keel.md",
                         help="Markdown output; a CSV is written next to it")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the data sets already in the output CSV and run the rest "
+                        "(a long run can be spread over several sittings)")
     args = parser.parse_args(argv)
     if args.folds < 3:
         parser.error("--folds must be at least 3")
@@ -314,6 +319,15 @@ def main(argv=None) -> int:
     started_at = _dt.datetime.now(_dt.UTC)
     t0 = time.perf_counter()
     rows, failed = [], []
+    csv = Path(args.out).with_suffix(".csv")
+    if args.resume and csv.exists():
+        done = pd.read_csv(csv)
+        text = ["a_picks", "b_picks", "c_pick", "notes"]
+        done[text] = done[text].fillna("").astype(str)
+        rows = [r for r in done.to_dict("records") if r["dataset"] in names]
+        finished = {r["dataset"] for r in rows}
+        names = [n for n in names if n not in finished]
+        print(f"resuming: {len(rows)} data sets kept from {csv}", flush=True)
     print(f"compare_keel: {len(names)} data sets, preset={args.preset}, folds={args.folds}, "
           f"repeats={args.repeats}, jobs={args.jobs}, max_rows={args.max_rows}", flush=True)
     with Parallel(n_jobs=args.jobs) as pool:

@@ -274,7 +274,9 @@ class BaseSMOTE(BaseOverSampler):
             gaps *= job.step_size
         return pairs, gaps
 
-    def _assemble(self, X, y, weights, jobs, draws):
+    def _assemble(self, X, y, weights, jobs, draws, order="C"):
+        """Original rows, then each job's synthetic rows; ``order="F"`` makes every column
+        contiguous so a DataFrame can wrap them without a copy."""
         n_new = sum(pairs.size for pairs, _ in draws)
         n = X.shape[0]
         y_out = np.empty(n + n_new, dtype=y.dtype)
@@ -290,7 +292,7 @@ class BaseSMOTE(BaseOverSampler):
         if sparse.issparse(X):
             X_out = self._assemble_sparse(X, jobs, draws)
         else:
-            X_out = np.empty((n + n_new, X.shape[1]), dtype=X.dtype)
+            X_out = np.empty((n + n_new, X.shape[1]), dtype=X.dtype, order=order)
             X_out[:n] = X
         start = n
         for job, (pairs, gaps) in zip(jobs, draws, strict=True):

@@ -11,9 +11,11 @@ from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-from imblearn.utils import check_target_type
+from imblearn.utils import check_sampling_strategy, check_target_type
 from scipy import sparse
+from sklearn.preprocessing import label_binarize
 from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
 from ..exceptions import DataError
@@ -187,6 +189,38 @@ class SMOTENC(BaseSMOTE):
         self.categorical_features = categorical_features
         self.categorical_encoder = categorical_encoder
 
+    def fit_resample(self, X, y, **params):
+        """Resample ``X`` and ``y``; pass ``sample_weight=w`` to get it resampled too.
+
+        A DataFrame comes back as a DataFrame with ``X``'s columns and dtypes, and a Series ``y``
+        as a Series on the same index.
+        """
+        if not _is_frame(X):
+            return super().fit_resample(X, y, **params)
+        # imbalanced-learn ends by re-casting a DataFrame result with ``astype``, which copies
+        # every column: on millions of rows that doubles the peak memory. ``_rebuild`` already
+        # gives X's columns and dtypes, so only y is put back in its own type here.
+        self._validate_params()
+        check_classification_targets(y)
+        X_checked, y_checked, binarize_y = self._check_X_y(X, y)
+        self.sampling_strategy_ = check_sampling_strategy(
+            self.sampling_strategy, y_checked, self._sampling_type)
+        X_res, y_res, *rest = self._fit_resample(X_checked, y_checked, **params)
+        # validation may have densified sparse columns; cast back only those that changed
+        # (by position: column names may repeat)
+        for j, (got, want) in enumerate(zip(X_res.dtypes, X.dtypes, strict=True)):
+            if got != want:
+                X_res.isetitem(j, X_res.iloc[:, j].astype(want))
+        if binarize_y:
+            y_res = label_binarize(y_res, classes=np.unique(y_checked))
+        if isinstance(y, pd.Series):
+            y_res = pd.Series(y_res, dtype=y.dtype, name=y.name, index=X_res.index)
+        elif isinstance(y, pd.DataFrame):
+            y_res = pd.DataFrame(y_res, columns=y.columns, index=X_res.index).astype(y.dtypes)
+        elif isinstance(y, list):
+            y_res = y_res.tolist()
+        return (X_res, y_res, *rest)
+
     def _check_X_y(self, X, y, accept_sparse=None):
         if sparse.issparse(X):
             raise DataError("SMOTENC: sparse X is not supported (its categorical columns must be "
@@ -288,8 +322,11 @@ class SMOTENC(BaseSMOTE):
             if n_samples > 0:
                 jobs.extend(self._plan_class((num, codes), y, label, n_samples, rng))
         draws = [self._draw(job, rng) for job in jobs]
-        out = self._assemble(num, y, weights, jobs, draws)
+        # column-major for a DataFrame, which then wraps each column as is (no second copy)
+        out = self._assemble(num, y, weights, jobs, draws, order="F" if _is_frame(X) else "C")
+        del num  # the output holds the original rows now; keep the peak near input + output
         new_codes = self._vote(codes, jobs, draws, rng)
+        del codes
         X_res = self._rebuild(X, out[0], new_codes, categories)
         return (X_res, *out[1:])
 
@@ -332,10 +369,12 @@ class SMOTENC(BaseSMOTE):
             num_pos = {j: i for i, j in enumerate(self.continuous_features_)}
             for j, name in enumerate(X.columns):
                 if j in cat_pos:
-                    data[name] = categories[cat_pos[j]].take(codes[:, cat_pos[j]])
+                    values = categories[cat_pos[j]].take(codes[:, cat_pos[j]])
                 else:
-                    data[name] = num[:, num_pos[j]].astype(X.dtypes.iloc[j], copy=False)
-            return pd.DataFrame(data, columns=X.columns)
+                    values = num[:, num_pos[j]]
+                # no copy when the dtype already matches; pandas casts the rest (sparse, ints)
+                data[name] = pd.Series(values, copy=False).astype(X.dtypes.iloc[j], copy=False)
+            return pd.DataFrame(data, columns=X.columns, copy=False)
         out = np.empty((num.shape[0], X.shape[1]), dtype=X.dtype)
         out[:, self.continuous_features_] = num
         for i, j in enumerate(self.categorical_features_):
