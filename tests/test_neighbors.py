@@ -343,3 +343,22 @@ def test_exact_kneighbors_gives_up_on_massive_ties(monkeypatch):
         Q, return_distance=False)
     np.testing.assert_array_equal(ind, NearestNeighbors(n_neighbors=3).fit(X).kneighbors(
         Q, return_distance=False))
+
+
+def test_neighbor_index_blocked_reference_follows_refit_and_pickle(monkeypatch):
+    """Check that the prepared rows are rebuilt after a refit and left out of a pickle."""
+    import pickle
+
+    monkeypatch.setattr(_index, "_BLOCKED_MIN_ENTRIES", 0)
+    X = BLOCKED["dense20"]
+    other = X[::-1] * 2.0 + 1.0
+    index = NeighborIndex(n_neighbors=4, algorithm="exact").fit(X)
+    index.kneighbors(X[:50])
+    index.fit(other)
+    np.testing.assert_array_equal(index.kneighbors(X[:50], return_distance=False),
+                                  NearestNeighbors(n_neighbors=4).fit(other).kneighbors(
+                                      X[:50], return_distance=False))
+    restored = pickle.loads(pickle.dumps(index))
+    assert getattr(restored, "_reference", None) is None
+    np.testing.assert_array_equal(restored.kneighbors(return_distance=False),
+                                  index.kneighbors(return_distance=False))

@@ -36,7 +36,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._utils._optional import require
-from ._brute import exact_kneighbors
+from ._brute import exact_kneighbors, prepare_reference
 
 __all__ = ["ALGORITHMS", "AUTO_APPROXIMATE_MIN_ROWS", "NeighborIndex", "kneighbors"]
 
@@ -168,8 +168,14 @@ class NeighborIndex(BaseEstimator):
         else:
             self._nn = self._fit_pynndescent(X)
         self._X = X
+        self._reference = None
         self.backend_ = backend
         return self
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_reference", None)  # a cache of the indexed rows; rebuilt when needed
+        return state
 
     def _threads(self) -> int:
         if self.n_jobs is None:
@@ -255,7 +261,10 @@ class NeighborIndex(BaseEstimator):
             raise ValueError(f"NeighborIndex: X has {Q.shape[1]} features, but the index was "
                              f"fitted with {self.n_features_in_}.")
         k_search = k + 1 if exclude_self else k
-        dist, ind, solved = exact_kneighbors(Q, self._X, k_search)
+        if getattr(self, "_reference", None) is None:
+            # centred float32 copy of the indexed rows: made once, at the first blocked query
+            self._reference = prepare_reference(self._X)
+        dist, ind, solved = exact_kneighbors(Q, self._reference, k_search)
         if exclude_self:
             # a solved row is strictly nearest to itself (distance 0, no duplicate)
             dist, ind = dist[:, 1:], ind[:, 1:]

@@ -1,8 +1,10 @@
 """Fast neighbour cleaners: drop-in replacements for imbalanced-learn's, with the same rows kept.
 
 imbalanced-learn searches the neighbours of every row; most of that work cannot change the
-answer. Ours search only the rows whose fate is open, with scikit-learn's exact search fitted
-on all rows (so every neighbour list we use is the one imbalanced-learn sees):
+answer. Ours search only the rows whose fate is open, with the exact search of
+:class:`unskew._neighbors.NeighborIndex` over all rows (blocked float32 GEMM that proves its
+order, scikit-learn for near-ties; so every neighbour list we use is the one imbalanced-learn
+sees):
 
 - ``TomekLinks``: a link joins two rows of different classes, so one end is outside the largest
   class. We search the rows of the other classes, then the largest-class rows they point to.
@@ -143,7 +145,8 @@ def tomek_links(X, codes, target_codes, *, n_jobs=None) -> np.ndarray:
     """
     n = codes.shape[0]
     largest = np.argmax(np.bincount(codes))
-    nn = NearestNeighbors(n_neighbors=2, n_jobs=n_jobs).fit(X)
+    # the engine's exact search answers as scikit-learn does (near-ties are asked of it)
+    nn = NeighborIndex(n_neighbors=2, algorithm="exact", n_jobs=n_jobs).fit(X)
     nearest = np.full(n, -1, dtype=np.intp)
     first = np.flatnonzero(codes != largest)
     if first.size:
