@@ -65,6 +65,29 @@ def test_binary_threshold_per_fold_spread():
     assert clf.threshold_std_ == pytest.approx(np.std(expected, ddof=1))
 
 
+class _CountingLR(LogisticRegression):
+    fits = 0
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).fits += 1
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_binary_threshold_without_fold_spread_same_threshold_fewer_fits():
+    """Check that fold_spread=False keeps the threshold and skips the cv per-fold refits."""
+    X, y = _data()
+    fits = {}
+    for spread in (True, False):
+        _CountingLR.fits = 0
+        clf = BinaryThresholdClassifier(_CountingLR(), objective="balanced_accuracy", cv=4,
+                                        random_state=0, fold_spread=spread).fit(X, y)
+        fits[spread] = (_CountingLR.fits, clf.threshold_, clf.best_score_)
+    assert fits[False][1:] == fits[True][1:]
+    assert fits[True][0] - fits[False][0] == 4
+    assert clf.thresholds_per_fold_ is None
+    assert clf.threshold_std_ is None
+
+
 def test_binary_threshold_recall_at_precision_meets_floor_on_cv():
     """Check that recall@precision picks a threshold whose CV score is feasible (>= 0)."""
     X, y = _data(n=800)

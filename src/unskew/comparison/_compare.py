@@ -359,7 +359,9 @@ def _decision_of(estimator) -> str:
         return f"argmax of log-probabilities plus per-class offsets ({pairs})"
     threshold = _threshold_of(estimator)
     if threshold is not None:
-        return f"positive class when its probability >= {threshold:.4f}"
+        positive = getattr(estimator, "pos_label_", None)
+        named = "positive class" if positive is None else f"class {positive!r}"
+        return f"{named} when its probability >= {threshold:.4f}"
     return "argmax of probabilities"
 
 

@@ -47,7 +47,8 @@ class BinaryThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
     :func:`threshold_scorer`, and keeps it as ``tuner_``: the threshold lives there, in one
     place. It then tunes the threshold of each fold's model on that fold alone (scikit-learn's
     ``cv="prefit"``), to report the spread of the best cut-off across folds. That costs ``cv``
-    extra fits; a large ``threshold_std_`` says the tuned threshold rests on little data.
+    extra fits (``fold_spread=False`` skips them); a large ``threshold_std_`` says the tuned
+    threshold rests on little data.
 
     Parameters
     ----------
@@ -73,6 +74,9 @@ class BinaryThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         Candidate thresholds, as in scikit-learn's tuner.
     random_state : int, RandomState instance or None, default=None
         Shuffling of the folds; an int makes ``fit`` deterministic.
+    fold_spread : bool, default=True
+        Measure ``thresholds_per_fold_`` and ``threshold_std_`` (``cv`` extra fits). The tuned
+        threshold is the same either way; ``unskew compare`` turns it off to halve the cost.
 
     Attributes
     ----------
@@ -87,10 +91,11 @@ class BinaryThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         reaches it.
     best_score_ : float
         Cross-validated objective at ``threshold_`` (negated expected cost for ``"cost"``).
-    thresholds_per_fold_ : ndarray of shape (n_splits,)
-        Best threshold of each fold's model on that fold.
-    threshold_std_ : float
-        Standard deviation of ``thresholds_per_fold_`` (ddof=1).
+    thresholds_per_fold_ : ndarray of shape (n_splits,) or None
+        Best threshold of each fold's model on that fold (None when ``fold_spread=False``).
+    threshold_std_ : float or None
+        Standard deviation of ``thresholds_per_fold_`` (ddof=1; None when
+        ``fold_spread=False``).
     n_splits_ : int
         Folds used.
 
@@ -108,7 +113,8 @@ class BinaryThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
     """
 
     def __init__(self, estimator=None, *, objective="f1", pos_label=None, min_precision=None,
-                 min_recall=None, cost_matrix=None, cv=5, thresholds=100, random_state=None):
+                 min_recall=None, cost_matrix=None, cv=5, thresholds=100, random_state=None,
+                 fold_spread=True):
         self.estimator = estimator
         self.objective = objective
         self.pos_label = pos_label
@@ -118,6 +124,7 @@ class BinaryThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         self.cv = cv
         self.thresholds = thresholds
         self.random_state = random_state
+        self.fold_spread = fold_spread
 
     def fit(self, X, y):
         """Fit the estimator, tune the threshold, and measure its spread across folds.
@@ -173,7 +180,7 @@ class BinaryThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         try:
             tuner.fit(X, y)
             per_fold = []
-            for train, test in folds:
+            for train, test in folds if self.fold_spread else ():
                 model = clone(estimator).fit(_safe_indexing(X, train), y[train])
                 fold = TunedThresholdClassifierCV(model, scoring=scorer, cv="prefit",
                                                   refit=False, thresholds=self.thresholds)
@@ -192,8 +199,11 @@ class BinaryThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         self.classes_ = classes
         self.pos_label_ = pos_label
         self.best_score_ = float(tuner.best_score_)
-        self.thresholds_per_fold_ = np.asarray(per_fold, dtype=np.float64)
-        self.threshold_std_ = float(np.std(self.thresholds_per_fold_, ddof=1))
+        if self.fold_spread:
+            self.thresholds_per_fold_ = np.asarray(per_fold, dtype=np.float64)
+            self.threshold_std_ = float(np.std(self.thresholds_per_fold_, ddof=1))
+        else:
+            self.thresholds_per_fold_ = self.threshold_std_ = None
         self.n_splits_ = n_splits
         copy_feature_attrs(self, tuner.estimator_)
         return self

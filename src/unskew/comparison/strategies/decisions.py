@@ -2,7 +2,7 @@
 
 - ``tuned-threshold+*`` (binary targets only): the threshold on the minority class's
   probability is tuned by stratified cross-validation inside the training fold and stored in the
-  fitted :class:`BinaryTunedThreshold`.
+  fitted :class:`unskew.threshold.BinaryThresholdClassifier`.
 - ``offsets+*`` (any number of classes): per-class offsets on the log-probabilities, learnt on
   out-of-fold predictions inside the training fold (:class:`unskew.threshold.ClassOffsetClassifier`).
 - ``logit-adjusted+*``: the closed form, ``log p(c|x) - log prior(c)`` (Menon et al. 2021;
@@ -15,18 +15,17 @@ from __future__ import annotations
 
 from functools import partial
 
-from ...threshold import ClassOffsetClassifier, LogitAdjustedClassifier
+from ...threshold import BinaryThresholdClassifier, ClassOffsetClassifier, LogitAdjustedClassifier
 from ._models import build_pipeline, make_model, preprocessor_for
 from ._registry import Strategy, register
 from ._spaces import MODEL_SPACES, merge
-from ._threshold import BinaryTunedThreshold
 
 __all__ = ["build_decision", "build_tuned_threshold"]
 
 
 def build_tuned_threshold(model: str, feature_types: dict[str, str],
                           random_state: int | None = None):
-    """Build ``BinaryTunedThreshold(preprocess -> model)`` (5 folds, balanced accuracy).
+    """Build ``BinaryThresholdClassifier(preprocess -> model)`` (5 folds, balanced accuracy).
 
     Parameters
     ----------
@@ -39,19 +38,21 @@ def build_tuned_threshold(model: str, feature_types: dict[str, str],
 
     Returns
     -------
-    BinaryTunedThreshold
-        Unfitted; raises a DataError in ``fit`` on a multi-class target.
+    BinaryThresholdClassifier
+        Unfitted; raises a DataError in ``fit`` on a multi-class target. The threshold is on
+        the minority class's probability; its folds are shuffled with seed 0 (KEEL files come
+        sorted by class). The per-fold spread is not measured (it would double the fits).
 
     Examples
     --------
     >>> est = build_tuned_threshold("lr", {"x": "numeric"}, 0)
-    >>> est.name, est.scoring
-    ('tuned-threshold+lr', 'balanced_accuracy')
+    >>> est.objective, est.cv, est.fold_spread
+    ('balanced_accuracy', 5, False)
     """
     pre = preprocessor_for(model, feature_types)
-    return BinaryTunedThreshold(build_pipeline(pre, make_model(model, random_state)),
-                                scoring="balanced_accuracy", cv=5,
-                                name=f"tuned-threshold+{model}")
+    return BinaryThresholdClassifier(build_pipeline(pre, make_model(model, random_state)),
+                                     objective="balanced_accuracy", cv=5, random_state=0,
+                                     fold_spread=False)
 
 
 _DESCRIPTIONS = {
@@ -70,7 +71,7 @@ for _model in ("lr", "hgb"):
         presets=frozenset({"default", "thorough"}),
         binary_only=True,
         search_space=merge(merge(MODEL_SPACES[_model], prefix="estimator__"),
-                           {"scoring": ["balanced_accuracy", "f1"]}),
+                           {"objective": ["balanced_accuracy", "f1"]}),
     ))
 
 
