@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from imblearn.over_sampling import SMOTE
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.tree import DecisionTreeClassifier
@@ -12,6 +11,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
 from ..exceptions import DataError
+from ..resampling import SMOTE
 from ._base import (
     MemberAveragingMixin,
     as_python,

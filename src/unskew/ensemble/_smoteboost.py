@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from imblearn.over_sampling import SMOTE
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.tree import DecisionTreeClassifier
@@ -13,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._utils._validation import check_sample_weight
 from ..exceptions import DataError
+from ..resampling import SMOTE
 from ._base import as_python, check_classifier, check_number, check_smote_classes, seed_estimator
 
 __all__ = ["SMOTEBoostClassifier"]
