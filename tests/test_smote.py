@@ -12,7 +12,7 @@ from sklearn.datasets import make_classification
 from sklearn.neighbors import NearestNeighbors
 from sklearn.svm import LinearSVC
 
-from unskew.exceptions import DataError
+from unskew.exceptions import DataError, StructureError
 from unskew.resampling import (
     ADASYN,
     SMOTE,
@@ -360,14 +360,14 @@ def test_adasyn_no_hard_rows_error():
     X = np.r_[np.random.RandomState(0).normal(0, 0.1, (50, 2)),
               np.random.RandomState(1).normal(10, 0.1, (10, 2))]
     y = np.r_[np.zeros(50, int), np.ones(10, int)]
-    with pytest.raises(DataError, match="no row of class 1 has a neighbour of another class"):
+    with pytest.raises(StructureError, match="no row of class 1 has a neighbour of another class"):
         ADASYN().fit_resample(X, y)
 
 
 def test_kmeanssmote_no_cluster_error():
     """Check that K-means SMOTE without a qualifying cluster says what to change."""
     X, y = _data(n=300)
-    with pytest.raises(DataError, match="no cluster holds at least 3 rows of class 1"):
+    with pytest.raises(StructureError, match="no cluster holds at least 3 rows of class 1"):
         KMeansSMOTE(kmeans_estimator=2, cluster_balance_threshold=0.99).fit_resample(X, y)
 
 

@@ -5,7 +5,7 @@ user's data also derive from :class:`ValueError`, so ``except ValueError`` keeps
 written against scikit-learn.
 """
 
-__all__ = ["DataError", "MissingExtraError", "UnskewError"]
+__all__ = ["DataError", "MissingExtraError", "StructureError", "UnskewError"]
 
 
 class UnskewError(Exception):
@@ -30,6 +30,21 @@ class DataError(UnskewError, ValueError):
     ... except ValueError as exc:
     ...     print(exc)
     target column 'labl' not found; did you mean 'label'?
+    """
+
+
+class StructureError(DataError):
+    """The data lack the structure a method relies on, though plainer methods would work.
+
+    ADASYN needs rows with neighbours of another class, K-means SMOTE a cluster where a class is
+    dense enough; when they find none, plain SMOTE still can. Catch this (rather than matching
+    message text) to fall back.
+
+    Examples
+    --------
+    >>> from unskew.exceptions import DataError, StructureError
+    >>> issubclass(StructureError, DataError)
+    True
     """
 
 

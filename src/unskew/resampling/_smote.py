@@ -17,7 +17,7 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.metrics import pairwise_distances_chunked
 from sklearn.svm import SVC
 
-from ..exceptions import DataError
+from ..exceptions import DataError, StructureError
 from ._smote_base import (
     BaseSMOTE,
     _Job,
@@ -443,7 +443,7 @@ class ADASYN(BaseSMOTE):
         nbrs = query_neighbors(self.nn_, X[rows], rows, K)
         ratio = np.count_nonzero(y[nbrs] != label, axis=1) / K
         if not ratio.any():
-            raise DataError(
+            raise StructureError(
                 f"ADASYN: no row of class {_py(label)!r} has a neighbour of another class among its "
                 f"{K} nearest, so ADASYN has no hard rows to focus on; use SMOTE for this data.")
         self.ratios_[label] = ratio / ratio.sum()
@@ -597,7 +597,7 @@ class KMeansSMOTE(BaseSMOTE):
             members.append(rows)
             sparsities.append(_mean_distance(X[rows]) ** exponent / rows.size)
         if not members:
-            raise DataError(
+            raise StructureError(
                 f"KMeansSMOTE: no cluster holds at least {k + 1} rows of class {_py(label)!r} with a "
                 f"class share >= {threshold:.3g}; lower cluster_balance_threshold, change the "
                 "number of clusters (kmeans_estimator) or lower k_neighbors.")
