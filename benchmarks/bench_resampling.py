@@ -19,6 +19,8 @@ import csv
 import hashlib
 import json
 import resource
+import shlex
+import sys
 import time
 from pathlib import Path
 
@@ -116,16 +118,31 @@ def main(argv=None) -> int:
     parser.add_argument("--peer-capped", default="TomekLinks",
                         help="comma-separated rows also run for imbalanced-learn at the largest "
                              "size, under the cap (to show whether it finishes)")
+    parser.add_argument("--datasets", default=",".join(DATASETS),
+                        help="comma-separated data sets (default: %(default)s)")
+    parser.add_argument("--sizes", default=None,
+                        help="comma-separated row counts (default: 50000,200000,1000000)")
+    parser.add_argument("--stem", default=None,
+                        help="result file name (default: bench_resampling[_quick]); a subset "
+                             "run can go to its own file")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    args.command = shlex.join(["python", "benchmarks/bench_resampling.py",
+                               *(sys.argv[1:] if argv is None else argv)])
     if args.measure:
         print(json.dumps(_measure(json.loads(args.measure))))
         return 0
 
-    sizes = [5_000] if args.quick else [50_000, 200_000, 1_000_000]
+    sizes = ([5_000] if args.quick else
+             [int(v) for v in args.sizes.split(",")] if args.sizes else
+             [50_000, 200_000, 1_000_000])
+    datasets = [d for d in args.datasets.split(",") if d]
+    unknown = sorted(set(datasets) - set(DATASETS))
+    if unknown:
+        parser.error(f"unknown data sets {unknown}; choose from {list(DATASETS)}")
     capped = set(filter(None, args.peer_capped.split(",")))
     records = []
-    for dataset in DATASETS:
+    for dataset in datasets:
         for n in sizes:
             if n > 200_000 and dataset != "binary 1:99":
                 continue  # multi-class cleaning stays O(n^2) in its impure rows (see the notes)
@@ -165,7 +182,7 @@ def main(argv=None) -> int:
 
 def write_results(records, search, recall, n_search, args) -> None:
     RESULTS.mkdir(exist_ok=True)
-    stem = "bench_resampling_quick" if args.quick else "bench_resampling"
+    stem = args.stem or ("bench_resampling_quick" if args.quick else "bench_resampling")
     with open(RESULTS / f"{stem}.csv", "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["dataset", "n", "resampler", "ours_s", "peer_s", "ratio", "ours_peak_mb",
@@ -180,7 +197,7 @@ def write_results(records, search, recall, n_search, args) -> None:
     lines = [
         "# Resampling benchmark: unskew vs imbalanced-learn 0.14.2",
         "",
-        f"`python benchmarks/bench_resampling.py{' --quick' if args.quick else ''}`; "
+        f"`{args.command}`; "
         "make_classification, 20 features, random_state=0; one thread (OMP/OpenBLAS=1); each "
         "measurement in its own subprocess, capped at "
         f"{args.cap_s:.0f} s. Peak memory: growth of the peak RSS over the data already "
