@@ -140,6 +140,27 @@ def test_smotenc_numeric_part_equals_imblearn():
     assert ours["c"].dtype == X["c"].dtype
 
 
+def test_smotenc_frame_keeps_types_and_matches_array_path():
+    """Check that a DataFrame keeps every column's dtype, y its type and index, same values."""
+    rng = np.random.RandomState(1)
+    n = 150
+    X = pd.DataFrame({"f32": rng.normal(size=n).astype(np.float32), "f64": rng.normal(size=n),
+                      "i": rng.randint(0, 9, n), "cat": pd.Categorical(rng.choice(list("pq"), n)),
+                      "s": rng.choice(["u", "v", "w"], n).astype(object)})
+    labels = np.r_[np.zeros(110, int), np.ones(40, int)]
+    y = pd.Series(labels, name="target", index=np.arange(1000, 1000 + n))
+    sampler = SMOTENC(categorical_features=[3, 4], random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert X_res.dtypes.tolist() == X.dtypes.tolist()
+    assert y_res.name == "target"
+    assert y_res.index.equals(X_res.index)
+    pd.testing.assert_frame_equal(X_res.iloc[:n], X)
+    X_arr, y_arr = sampler.fit_resample(X.to_numpy(dtype=object), labels.tolist())
+    assert y_arr == y_res.tolist()
+    np.testing.assert_array_equal(X_arr[:, 3:], X_res.iloc[:, 3:].astype(object).to_numpy())
+    np.testing.assert_allclose(X_arr[:, 1].astype(float), X_res["f64"])
+
+
 def test_smotenc_distance_formula():
     """Check that SMOTE-NC neighbours follow d^2 = numeric^2 + Med^2 * mismatches."""
     num = np.array([[0.0], [1.0], [1.5], [3.0]])
