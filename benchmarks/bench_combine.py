@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shlex
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -89,8 +91,14 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke run on 5k rows")
     parser.add_argument("--sizes", default="50000,200000", help="comma-separated row counts")
     parser.add_argument("--cap-s", type=float, default=600, help="wall-clock cap per run")
+    parser.add_argument("--resamplers", default=",".join(RESAMPLERS),
+                        help="comma-separated subset of %(default)s")
+    parser.add_argument("--stem", default=None,
+                        help="result file name (default: bench_combine[_quick])")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    args.command = shlex.join(["python", "benchmarks/bench_combine.py",
+                               *(sys.argv[1:] if argv is None else argv)])
     if args.measure:
         print(json.dumps(_measure(json.loads(args.measure))))
         return 0
@@ -99,7 +107,7 @@ def main(argv=None) -> int:
     records = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
-            for name in RESAMPLERS:
+            for name in args.resamplers.split(","):
                 rec = {"n": n, "name": name}
                 records.append(rec)
                 for side, _ in SIDES:
@@ -119,11 +127,11 @@ def main(argv=None) -> int:
 
 def write_results(records, args) -> None:
     RESULTS.mkdir(exist_ok=True)
-    stem = "bench_combine_quick" if args.quick else "bench_combine"
+    stem = args.stem or ("bench_combine_quick" if args.quick else "bench_combine")
     lines = [
         "# SMOTE-Tomek / SMOTE-ENN: unskew (exact, hnsw) vs imbalanced-learn 0.14.2",
         "",
-        f"`python benchmarks/bench_combine.py{' --quick' if args.quick else ''}`; "
+        f"`{args.command}`; "
         "make_classification, 20 features, binary 1:99, random_state=0 (data and resamplers); "
         "one thread (OMP/OpenBLAS=1); each measurement in its own subprocess, capped at "
         f"{args.cap_s:.0f} s. Peak memory: growth of the peak RSS over the data already "

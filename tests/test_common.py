@@ -141,3 +141,31 @@ IMBLEARN_CHECKS = [
 def test_imblearn_compatible_resampler(resampler, check):
     """Check each resampler against imbalanced-learn's own sampler checks."""
     check(resampler)
+
+
+def _imblearn_namesake(resampler):
+    import imblearn.combine
+    import imblearn.over_sampling
+    import imblearn.under_sampling
+
+    name = type(resampler).__name__
+    for module in (imblearn.over_sampling, imblearn.under_sampling, imblearn.combine):
+        if hasattr(module, name):
+            return getattr(module, name)
+    return None
+
+
+DROP_INS = [r for r in RESAMPLERS if _imblearn_namesake(r) is not None]
+
+
+@pytest.mark.parametrize("resampler", DROP_INS, ids=lambda r: type(r).__name__)
+def test_drop_in_accepts_every_imblearn_parameter(resampler):
+    """Check that each resampler named like an imbalanced-learn one takes all its parameters."""
+    name = type(resampler).__name__
+    theirs = _imblearn_namesake(resampler)(**INIT_PARAMS.get(name, {})).get_params(deep=False)
+    ours = resampler.get_params(deep=False)
+    assert set(theirs) <= set(ours), sorted(set(theirs) - set(ours))
+    # the same defaults, except where ours documents a different one
+    differing = {p for p in theirs
+                 if p != "random_state" and repr(theirs[p]) != repr(ours[p])}
+    assert not differing, differing
