@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shlex
 import sys
@@ -52,7 +53,7 @@ def _resampler(name: str, side: str):
 def _measure(spec: dict) -> dict:
     """Run one measurement in this process (the subprocess side)."""
     X, y = make_data(spec["n"])
-    resampler = _resampler(spec["name"], spec["side"])
+    resampler = _resampler(spec["name"], spec["side"]).set_params(n_jobs=spec.get("n_jobs"))
     base = rss_mb()
     start = time.perf_counter()
     X_res, y_res = resampler.fit_resample(X, y)
@@ -93,6 +94,9 @@ def main(argv=None) -> int:
     parser.add_argument("--cap-s", type=float, default=600, help="wall-clock cap per run")
     parser.add_argument("--resamplers", default=",".join(RESAMPLERS),
                         help="comma-separated subset of %(default)s")
+    parser.add_argument("--n-jobs", type=int, default=None,
+                        help="n_jobs of both sides (default: None, one thread); with -1 also "
+                             "export OMP_NUM_THREADS/OPENBLAS_NUM_THREADS to the core count")
     parser.add_argument("--stem", default=None,
                         help="result file name (default: bench_combine[_quick])")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
@@ -111,7 +115,7 @@ def main(argv=None) -> int:
                 rec = {"n": n, "name": name}
                 records.append(rec)
                 for side, _ in SIDES:
-                    spec = {"n": n, "name": name, "side": side,
+                    spec = {"n": n, "name": name, "side": side, "n_jobs": args.n_jobs,
                             "save": str(Path(tmp) / f"{side}.npy")}
                     rec[side] = run_one(spec, args.cap_s)
                     print(n, name, side, rec[side], flush=True)
@@ -133,7 +137,10 @@ def write_results(records, args) -> None:
         "",
         f"`{args.command}`; "
         "make_classification, 20 features, binary 1:99, random_state=0 (data and resamplers); "
-        "one thread (OMP/OpenBLAS=1); each measurement in its own subprocess, capped at "
+        + ("one thread (OMP/OpenBLAS=1)" if args.n_jobs is None else
+           f"n_jobs={args.n_jobs} on both sides, OMP/OpenBLAS threads "
+           f"{os.environ.get('OMP_NUM_THREADS', '1')}")
+        + "; each measurement in its own subprocess, capped at "
         f"{args.cap_s:.0f} s. Peak memory: growth of the peak RSS over the data already "
         "loaded. *Rows differing*: rows in our output and not imblearn's plus the reverse "
         "(SMOTE's synthetic rows are the same, so these are the cleaning half's decisions). "

@@ -362,3 +362,23 @@ def test_neighbor_index_blocked_reference_follows_refit_and_pickle(monkeypatch):
     assert getattr(restored, "_reference", None) is None
     np.testing.assert_array_equal(restored.kneighbors(return_distance=False),
                                   index.kneighbors(return_distance=False))
+
+
+def test_neighbor_index_threads_follow_joblib(monkeypatch):
+    """Check that n_jobs=-1 means every core (hnswlib's own -1 would run one thread)."""
+    from joblib import cpu_count
+
+    assert NeighborIndex(n_jobs=-1)._threads() == cpu_count()
+    assert NeighborIndex(n_jobs=None)._threads() == 1
+    assert NeighborIndex(n_jobs=3)._threads() == 3
+
+
+def test_neighbor_index_blocked_threads_give_the_same_answer(monkeypatch):
+    """Check that the blocked search split over threads returns the one-thread answer."""
+    monkeypatch.setattr(_index, "_BLOCKED_MIN_ENTRIES", 0)
+    monkeypatch.setattr(_index, "_QUERIES_PER_THREAD", 10)
+    X = BLOCKED["dense20"]
+    one = NeighborIndex(n_neighbors=5, algorithm="exact").fit(X).kneighbors()
+    three = NeighborIndex(n_neighbors=5, algorithm="exact", n_jobs=3).fit(X).kneighbors()
+    np.testing.assert_array_equal(one[1], three[1])
+    np.testing.assert_array_equal(one[0], three[0])
