@@ -93,8 +93,9 @@ class NeighborIndex(BaseEstimator):
         and need the ``fast`` extra. ``"auto"`` is exact below 100,000 rows or up to 15
         features, else hnsw when installed (see the module notes for the measurements).
     n_jobs : int or None, default=None
-        Threads for the search (None: one for the approximate backends, scikit-learn's default
-        for the exact one).
+        Threads for the search, as joblib reads it (None: one; -1: every core). The exact
+        search gives the same answer on any number; an hnsw graph built on several threads
+        depends on their timing, so a few neighbours may differ between runs.
     random_state : int, RandomState instance or None, default=None
         Seeds the approximate index construction (hnswlib with one thread is then
         reproducible).

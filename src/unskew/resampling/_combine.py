@@ -99,8 +99,9 @@ _APPROXIMATE_NOTE = """After SMOTE the classes are balanced, so the cleaning hal
     81.9 s, 4.8x, the same rows) and
     costs more than it saves on small data (building the graph). Its price: a row whose true
     nearest neighbour is missed is judged on a slightly farther one, so a small fraction of
-    rows differs from imbalanced-learn's (0.08-0.13% with SMOTE-ENN, none with SMOTE-Tomek in
-    the benchmarks), reproducibly for a fixed ``random_state``. Downstream, hnsw moved macro-F1 and
+    rows differs from imbalanced-learn's (0.08-0.16% with SMOTE-ENN, none with SMOTE-Tomek in
+    the benchmarks), reproducibly for a fixed ``random_state`` on one thread (with
+    ``n_jobs > 1`` the graph depends on thread timing: a few rows may differ between runs). Downstream, hnsw moved macro-F1 and
     G-mean of a logistic regression by at most 0.011 on the largest KEEL sets
     (benchmarks/results/approximate_quality.md; timings in bench_combine.md)."""
 
