@@ -327,6 +327,25 @@ def test_offsets_winner_carries_its_decision_into_predict(table, tmp_path, capsy
     assert "argmax of log-probabilities" in capsys.readouterr().out
 
 
+def test_tuned_threshold_winner_carries_its_threshold_into_predict(table, tmp_path, capsys):
+    """Check that a tuned-threshold winner's cut-off decides `unskew predict` and `show` says so."""
+    out = tmp_path / "run"
+    result = unskew.compare(table, target="label", strategies=["tuned-threshold+lr"], folds=3,
+                            repeats=1, progress=False, diagnose=False, out=out)
+    fitted = result.best_estimator_
+    X = pd.read_csv(table).drop(columns="label")
+    fraud = list(fitted.classes_).index("fraud")
+    expected = np.where(fitted.predict_proba(X)[:, fraud] >= fitted.threshold_, "fraud", "ok")
+    preds = tmp_path / "preds.csv"
+    assert main(["predict", str(out / "model.skops"), str(table), "--out", str(preds)]) == 0
+    assert (pd.read_csv(preds)["predicted_label"].to_numpy() == expected).all()
+    decision = load_model(out / "model.skops").metadata["decision"]
+    assert decision == f"class 'fraud' when its probability >= {fitted.threshold_:.4f}"
+    capsys.readouterr()
+    assert main(["show", str(out / "model.skops")]) == 0
+    assert f"{fitted.threshold_:.4f}" in capsys.readouterr().out
+
+
 def test_compare_torch_strategy_saves_and_reloads(table, tmp_path):
     """Check that an MLP-loss winner is saved with skops (trusted types only) and predicts the same."""
     out = tmp_path / "run"
