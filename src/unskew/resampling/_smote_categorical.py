@@ -215,6 +215,8 @@ class SMOTENC(BaseSMOTE):
             y_res = label_binarize(y_res, classes=np.unique(y_checked))
         if isinstance(y, pd.Series):
             y_res = pd.Series(y_res, dtype=y.dtype, name=y.name, index=X_res.index)
+        elif isinstance(y, pd.DataFrame):  # a one-column frame (validation rejects wider)
+            y_res = pd.DataFrame(y_res, columns=y.columns, index=X_res.index).astype(y.dtypes)
         elif isinstance(y, list):
             y_res = y_res.tolist()
         return (X_res, y_res, *rest)
