@@ -406,6 +406,21 @@ def test_compare_skips_binary_only_strategies_on_multiclass():
     assert result.oof["none+lr"].shape == (result.settings["n_selection_rows"], 3)
 
 
+def test_compare_skips_strategies_that_do_not_fit_the_table():
+    """Check that SMOTE-NC is skipped with a reason on an all-numeric table, or refused alone."""
+    rng = np.random.default_rng(2)
+    y = np.repeat(["a", "b"], [80, 20])
+    df = pd.DataFrame({"x": rng.normal(size=100) + (y == "b") * 2, "y": y})
+    result = unskew.compare(df, target="y", strategies=["none+lr", "smote-nc+lr"],
+                            folds=3, repeats=1, progress=False, diagnose=False)
+    assert list(result.leaderboard["strategy"]) == ["none+lr"]
+    assert any("smote-nc+lr skipped: the table has no categorical column" in w
+               for w in result.warnings)
+    with pytest.raises(DataError, match="no chosen strategy applies to this table"):
+        unskew.compare(df, target="y", strategies=["smote-nc+hgb"], folds=3, repeats=1,
+                       progress=False, diagnose=False)
+
+
 def test_compare_tune_nests_successive_halving(table):
     """Check that tuning wraps the winner in a halving search refitted on the best params."""
     from sklearn.model_selection import HalvingGridSearchCV

@@ -423,3 +423,36 @@ def test_tuned_threshold_uses_the_minority_as_positive(fitted_binary):
     assert est.pos_label_ == "abnormal"
     proba = est.predict_proba(X_BIN)[:, 0]
     assert_array_equal(est.predict(X_BIN) == "abnormal", proba >= est.threshold_)
+
+
+# --- SMOTE-NC ------------------------------------------------------------------------------------
+
+
+def test_smote_nc_strategy_synthesises_real_categories():
+    """Check that SMOTE-NC's new rows hold imputed numbers and only categories seen in training."""
+    from unskew.comparison.strategies.data import build_smote_nc
+
+    pipe = build_smote_nc("lr", FEATURE_TYPES, 0)
+    X_res, y_res = pipe[:2].fit_resample(X_MULTI, Y_MULTI)
+    counts = pd.Series(y_res).value_counts()
+    assert counts.nunique() == 1  # every class grown to the largest
+    new = X_res.iloc[len(Y_MULTI):]
+    assert not new[["amount", "age"]].isna().any().any()
+    assert set(new["shop"].dropna()) <= set(X_MULTI["shop"].dropna())
+    # small classes: k is lowered instead of failing
+    tiny = build_smote_nc("hgb", FEATURE_TYPES, 0).fit(X_TINY, Y_TINY)
+    assert any("k_neighbors lowered" in a for a in tiny.named_steps["resample"].adjustments_)
+
+
+@pytest.mark.parametrize(("types", "reason"), [
+    ({"amount": "numeric"}, "no categorical column"),
+    ({"shop": "categorical"}, "no numeric column"),
+    ({"amount": "numeric", "shop": "categorical", "note": "text"}, "not text or datetime"),
+])
+def test_smote_nc_strategy_says_where_it_does_not_apply(types, reason):
+    """Check the reasons compare gives for skipping SMOTE-NC, also inside a composite."""
+    from unskew.comparison.strategies import lookup
+
+    assert reason in REGISTRY["smote-nc+lr"].unfit_for(types)
+    assert reason in lookup("vote[none+lr|smote-nc+hgb]").unfit_for(types)
+    assert REGISTRY["smote-nc+lr"].unfit_for(FEATURE_TYPES) is None

@@ -131,6 +131,14 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
         if not runnable:
             raise DataError("every chosen strategy is binary-only and the target has "
                             f"{dataset.n_classes} classes")
+    unfit = {s.name: why for s in runnable
+             if (why := s.unfit_for(dataset.feature_types)) is not None}
+    if unfit:
+        notes += [f"strategy {name} skipped: {why}" for name, why in unfit.items()]
+        runnable = [s for s in runnable if s.name not in unfit]
+        if not runnable:
+            raise DataError("no chosen strategy applies to this table: "
+                            + "; ".join(f"{n}: {w}" for n, w in unfit.items()))
     y = dataset.y.to_numpy()
     labels = np.unique(y)
     X = dataset.X

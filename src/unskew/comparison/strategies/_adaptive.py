@@ -25,8 +25,11 @@ from numbers import Integral
 from typing import ClassVar
 
 import numpy as np
+import pandas as pd
 from imblearn.base import BaseSampler
+from imblearn.utils import check_target_type
 from sklearn.base import clone
+from sklearn.utils.validation import validate_data
 
 from ...exceptions import StructureError
 from ...resampling import ADASYN, SMOTE, KMeansSMOTE
@@ -83,6 +86,15 @@ class AdaptiveNeighbors(BaseSampler):
         self.resampler = resampler
         self.neighbor_params = neighbor_params
 
+    def _check_X_y(self, X, y, accept_sparse=None):
+        if not isinstance(X, pd.DataFrame):
+            return super()._check_X_y(X, y, accept_sparse=accept_sparse)
+        # a mixed table (strings, categories) goes to the wrapped resampler as it is: SMOTE-NC
+        # validates its own columns
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
+        return X.reset_index(drop=True), np.asarray(y), binarize_y
+
     def _fit_resample(self, X, y):
         if self.resampler is not None and not hasattr(self.resampler, "fit_resample"):
             raise TypeError(
@@ -111,7 +123,7 @@ class AdaptiveNeighbors(BaseSampler):
         if lone and len(counts) > 1:
             rows = np.flatnonzero(np.isin(y, lone))
             keep = np.concatenate([np.arange(y.shape[0]), rows])
-            X, y = X[keep], y[keep]
+            X, y = (X.iloc[keep] if isinstance(X, pd.DataFrame) else X[keep]), y[keep]
             adjustments.append(
                 f"class(es) {', '.join(map(repr, lone))} with 1 row over-sampled at random "
                 "(copied once): a single row has no neighbour to interpolate towards"

@@ -89,4 +89,10 @@ def composite_strategy(name: str, combiner: str, members: list[Strategy]) -> Str
         presets=frozenset(),
         requires=requires,
         binary_only=any(m.binary_only for m in members),
+        applies=partial(_first_reason, members),
     )
+
+
+def _first_reason(members: list[Strategy], feature_types: dict[str, str]) -> str | None:
+    return next((f"{m.name}: {why}" for m in members
+                 if (why := m.unfit_for(feature_types)) is not None), None)

@@ -42,6 +42,9 @@ class Strategy:
     binary_only : bool, default=False
         Whether it only applies to two-class targets (binary threshold tuning); ``compare``
         skips it on multi-class data and says so.
+    applies : callable, optional
+        ``applies(feature_types) -> str | None``: why the strategy does not fit a table with
+        these column types (``compare`` skips it and says so), or None when it does.
 
     Examples
     --------
@@ -59,6 +62,7 @@ class Strategy:
     search_space: dict | None = None
     requires: str | None = None
     binary_only: bool = False
+    applies: Callable | None = None
 
     def __post_init__(self):
         if self.family not in FAMILIES:
@@ -68,6 +72,10 @@ class Strategy:
         unknown = set(self.presets) - set(PRESETS)
         if unknown:
             raise ValueError(f"strategy {self.name!r}: unknown presets {sorted(unknown)}")
+
+    def unfit_for(self, feature_types: dict[str, str]) -> str | None:
+        """Why this strategy does not apply to a table with ``feature_types`` (None: it does)."""
+        return None if self.applies is None else self.applies(feature_types)
 
     @property
     def available(self) -> bool:

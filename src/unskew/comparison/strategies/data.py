@@ -3,8 +3,10 @@
 The resampler is a step of an imbalanced-learn Pipeline, so it runs in ``fit`` only: test folds
 and new data are never resampled. It runs after preprocessing, so SMOTE and the other k-NN
 methods interpolate standardised numbers and one-hot columns (the usual treatment of mixed
-tables). Every k-NN resampler is wrapped in :class:`AdaptiveNeighbors`, which lowers ``k`` when
-a training fold has a class with ``k`` or fewer rows instead of failing.
+tables). ``smote-nc+*`` is the exception: SMOTE-NC runs on the raw table (numbers imputed) and
+encoding follows, so new rows hold real categories; it applies to numeric-and-categorical
+tables only. Every k-NN resampler is wrapped in :class:`AdaptiveNeighbors`, which lowers ``k``
+when a training fold has a class with ``k`` or fewer rows instead of failing.
 """
 
 from __future__ import annotations
@@ -12,13 +14,17 @@ from __future__ import annotations
 from functools import partial
 
 from imblearn.over_sampling import RandomOverSampler
+from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
 
 from ...resampling import (
     ADASYN,
     SMOTE,
     SMOTEENN,
     SMOTEIPF,
+    SMOTENC,
     SVMSMOTE,
     BorderlineSMOTE,
     EditedNearestNeighbours,
@@ -39,7 +45,7 @@ from ._models import build_pipeline, make_model, preprocessor_for
 from ._registry import Strategy, register
 from ._spaces import MODEL_SPACES, merge
 
-__all__ = ["RESAMPLERS", "build_resampled", "make_resampler"]
+__all__ = ["RESAMPLERS", "build_resampled", "build_smote_nc", "make_resampler", "smote_nc_unfit"]
 
 
 def _smote_tomek(random_state):
@@ -191,6 +197,53 @@ def _description(method: str, model: str) -> str:
     return f"{text} on the training fold, then {_MODEL_NAMES[model]}{note}."
 
 
+def smote_nc_unfit(feature_types: dict[str, str]) -> str | None:
+    """Why SMOTE-NC does not apply to a table (None when it does).
+
+    Examples
+    --------
+    >>> smote_nc_unfit({"x": "numeric"})
+    'the table has no categorical column (smote+* covers all-numeric tables)'
+    >>> smote_nc_unfit({"x": "numeric", "c": "categorical"}) is None
+    True
+    """
+    kinds = set(feature_types.values())
+    if "categorical" not in kinds:
+        return "the table has no categorical column (smote+* covers all-numeric tables)"
+    if "numeric" not in kinds:
+        return "the table has no numeric column (SMOTE-NC interpolates numbers)"
+    if kinds - {"numeric", "categorical"}:
+        return "SMOTE-NC takes numeric and categorical columns only, not text or datetime"
+    return None
+
+
+def build_smote_nc(model: str, feature_types: dict[str, str],
+                   random_state: int | None = None) -> Pipeline:
+    """Build ``impute numbers -> SMOTE-NC on the raw table -> preprocess -> model``.
+
+    SMOTE-NC interpolates the numeric columns and gives each synthetic row the most common
+    category among its neighbours, on the table as it is, so new rows only hold real category
+    values; the one-hot or ordinal encoding comes after. Missing numbers are imputed (median)
+    first, because SMOTE-NC needs finite numbers; a missing category is a category of its own.
+
+    Examples
+    --------
+    >>> pipe = build_smote_nc("lr", {"x": "numeric", "c": "categorical"}, 0)
+    >>> list(pipe.named_steps)
+    ['impute', 'resample', 'preprocess', 'model']
+    """
+    numeric = [c for c, kind in feature_types.items() if kind == "numeric"]
+    categorical = [c for c, kind in feature_types.items() if kind == "categorical"]
+    impute = ColumnTransformer([("numeric", SimpleImputer(strategy="median"), numeric)],
+                               remainder="passthrough", verbose_feature_names_out=False)
+    resample = AdaptiveNeighbors(SMOTENC(categorical_features=categorical, k_neighbors=5,
+                                         random_state=random_state))
+    return Pipeline([("impute", impute.set_output(transform="pandas")),
+                     ("resample", resample),
+                     ("preprocess", preprocessor_for(model, feature_types)),
+                     ("model", make_model(model, random_state))])
+
+
 _MODEL_NAMES = {"lr": "logistic regression", "hgb": "histogram gradient boosting"}
 _FAST = {("ros", "lr"), ("rus", "lr"), ("smote", "lr")}
 # the thorough preset adds the costlier or more specialised methods
@@ -206,6 +259,19 @@ _THOROUGH = [
     ("weighted-selection", "lr"), ("outlier-removal", "lr"), ("label-filter", "lr"),
     ("label-filter", "hgb"),
 ]
+
+for _model in ("lr", "hgb"):
+    register(Strategy(
+        name=f"smote-nc+{_model}",
+        family="data",
+        build=partial(build_smote_nc, _model),
+        description=("SMOTE-NC (k=5) on the raw table: numbers interpolated, each category taken "
+                     f"from the neighbours' most common, then {_MODEL_NAMES[_model]}; tables "
+                     "with categorical columns only."),
+        presets=frozenset({"thorough"}),
+        search_space=merge(MODEL_SPACES[_model], {"resample__resampler__k_neighbors": [3, 5]}),
+        applies=smote_nc_unfit,
+    ))
 
 for _method, _model in _DEFAULT + _THOROUGH:
     register(Strategy(
