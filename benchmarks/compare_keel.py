@@ -139,6 +139,10 @@ def run_unit(kind: str, arg, X, y, feature_types, train, test, labels, preset, s
                     "time": time.perf_counter() - start}
 
 
+def _run_and_store(cache, key, *unit):
+    return _store_unit(cache, key, run_unit(*unit))
+
+
 # --------------------------------------------------------------------------------------------
 # one data set
 
@@ -147,6 +151,35 @@ def _verdict(a, b, p, mean_a, mean_b):
     if not np.isfinite(p) or p >= ALPHA:
         return "tied"
     return "above" if mean_a > mean_b else "below"
+
+
+def _unit_key(name, j, kind, arg, args) -> str:
+    """File name of one finished unit in the cache (data set, fold, unit, settings)."""
+    import hashlib
+
+    spec = repr((name, j, kind, arg, args.preset, args.folds, args.repeats, args.seed,
+                 args.max_rows))
+    return hashlib.sha256(spec.encode()).hexdigest()[:24] + ".json"
+
+
+def _cached_unit(cache: Path | None, key: str):
+    import json
+
+    if cache is None or not (cache / key).exists():
+        return None
+    return json.loads((cache / key).read_text())
+
+
+def _store_unit(cache: Path | None, key: str, out: dict) -> dict:
+    import json
+
+    # errors are not kept: a resumed run tries them again
+    if cache is not None and not str(out["pick"]).startswith("ERROR"):
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = cache / (key + ".tmp")
+        tmp.write_text(json.dumps(out))
+        tmp.replace(cache / key)
+    return out
 
 
 def run_dataset(name, args, pool):
@@ -171,8 +204,16 @@ def run_dataset(name, args, pool):
         units += [(j, "oracle", s, train, test) for s in eleven]
     print(f"[{name}] {len(y)} rows, {n_classes} classes, {len(splits)} outer folds, "
           f"{len(units)} units" + (f"; {'; '.join(notes)}" if notes else ""), flush=True)
-    outs = pool(delayed(run_unit)(kind, arg, X, y, ftypes, tr, te, labels, args.preset,
-                                  args.seed) for _, kind, arg, tr, te in units)
+    # every finished unit is kept on disk, so an interrupted data set resumes unit by unit
+    cache = None if args.no_unit_cache else Path(args.out).with_suffix(".units")
+    keys = [_unit_key(name, j, kind, arg, args) for j, kind, arg, _, _ in units]
+    outs = [_cached_unit(cache, key) for key in keys]
+    todo = [i for i, out in enumerate(outs) if out is None]
+    fresh = pool(delayed(_run_and_store)(cache, keys[i], units[i][1], units[i][2], X, y, ftypes,
+                                         units[i][3], units[i][4], labels, args.preset,
+                                         args.seed) for i in todo)
+    for i, out in zip(todo, fresh, strict=True):
+        outs[i] = out
     J = len(splits)
     a, b = np.full(J, np.nan), np.full(J, np.nan)
     picks_a, picks_b = [""] * J, [""] * J
@@ -306,6 +347,9 @@ def main(argv=None) -> int:
                         help="minutes after which no new data set is started")
     parser.add_argument("--out", default="benchmarks/results/compare_keel.md",
                         help="Markdown output; a CSV is written next to it")
+    parser.add_argument("--no-unit-cache", action="store_true",
+                        help="do not keep finished units in <out>.units/ (kept by default, so "
+                        "a killed run loses at most the units under way)")
     parser.add_argument("--resume", action="store_true",
                         help="keep the data sets already in the output CSV and run the rest "
                         "(a long run can be spread over several sittings)")
