@@ -327,6 +327,10 @@ def write_outputs(rows, failed, pending, args, started_at, wall):
         lines += ["", "## Not run", "", "- " + ", ".join(pending)]
     lines += ["", "Per-fold scores and the picks of (a) and (b) per fold are in "
               f"`{out.with_suffix('.csv').name}`.", ""]
+    # hand-written analysis lives beside the results and is carried into every rewrite
+    notes = out.with_name(out.stem + "_notes.md")
+    if notes.exists():
+        lines += [notes.read_text()]
     out.write_text("\n".join(lines))
 
 
