@@ -88,12 +88,15 @@ def main(argv=None) -> int:
     parser.add_argument("--keel-sets", type=int, default=4, help="largest KEEL sets used")
     parser.add_argument("--synthetic-rows", type=int, default=50_000)
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--kinds", default="SMOTE-ENN,SMOTE-Tomek,ENN",
+                        help="comma-separated subset of %(default)s")
+    parser.add_argument("--stem", default=None, help="result file name")
     args = parser.parse_args(argv)
     if args.quick:
         args.keel_sets, args.synthetic_rows, args.seeds = 1, 5_000, 2
     rows = []
     for name, X, y in load_sets(args.keel_sets, args.synthetic_rows):
-        for kind in ("SMOTE-ENN", "SMOTE-Tomek", "ENN"):
+        for kind in args.kinds.split(","):
             per_seed = [{"exact": evaluate(X, y, kind, "exact", seed, seed),
                          "hnsw": evaluate(X, y, kind, "hnsw", seed, seed),
                          # ENN alone has no randomness: its reseeded run is the exact one
@@ -118,10 +121,12 @@ def main(argv=None) -> int:
 
 def write_results(rows, args) -> None:
     RESULTS.mkdir(exist_ok=True)
-    stem = "approximate_quality_quick" if args.quick else "approximate_quality"
+    stem = args.stem or ("approximate_quality_quick" if args.quick else "approximate_quality")
     worst = max((max(r["macro_f1"][2], r["g_mean"][2]) for r in rows), default=0.0)
     cmd = "python benchmarks/bench_approximate_quality.py" + (
-        " --quick" if args.quick else f" --synthetic-rows {args.synthetic_rows}")
+        " --quick" if args.quick else f" --synthetic-rows {args.synthetic_rows}") + (
+        f" --keel-sets {args.keel_sets} --kinds {args.kinds}"
+        if args.kinds != "SMOTE-ENN,SMOTE-Tomek,ENN" else "")
     lines = [
         "# Approximate (hnsw) vs exact neighbour search: downstream quality",
         "",
