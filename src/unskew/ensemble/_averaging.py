@@ -21,7 +21,7 @@ from sklearn.utils.validation import (
 from .._utils._text import did_you_mean
 from ..exceptions import DataError
 from ..metrics import METRICS
-from ._base import as_python
+from ._base import ArgmaxPredictMixin, as_python
 
 __all__ = ["WeightedAverageClassifier"]
 
@@ -113,7 +113,7 @@ def ensemble_selection(probas, y, classes, objective: str, n_steps: int = _N_STE
     return best_counts / best_counts.sum(), float(best_score)
 
 
-class WeightedAverageClassifier(ClassifierMixin, BaseEstimator):
+class WeightedAverageClassifier(ArgmaxPredictMixin, ClassifierMixin, BaseEstimator):
     """Soft voting over full pipelines, with weights fitted on out-of-fold probabilities.
 
     Each member (typically an imbalanced-learn ``Pipeline`` with its own resampler) is
@@ -339,19 +339,3 @@ class WeightedAverageClassifier(ClassifierMixin, BaseEstimator):
             part = w * est.predict_proba(X)
             total = part if total is None else total + part
         return total
-
-    def predict(self, X):
-        """Predict the class of largest weighted probability.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to classify.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Labels from ``classes_``.
-        """
-        check_is_fitted(self)
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

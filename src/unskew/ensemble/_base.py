@@ -181,7 +181,27 @@ def average_member_proba(estimators, X, n_classes: int) -> np.ndarray:
     return proba / len(estimators)
 
 
-class MemberAveragingMixin:
+class ArgmaxPredictMixin:
+    """``predict`` as the class of largest ``predict_proba`` (ensembles that average)."""
+
+    def predict(self, X):
+        """Predict the class of largest (mean or weighted) probability.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to classify.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        check_is_fitted(self)
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+class MemberAveragingMixin(ArgmaxPredictMixin):
     """``predict_proba`` / ``predict`` for ensembles whose prediction is the mean of their
     members' (``estimators_``, fitted on labels encoded ``0 .. n_classes_ - 1``)."""
 
@@ -201,19 +221,3 @@ class MemberAveragingMixin:
         check_is_fitted(self)
         X = validate_data(self, X, dtype="numeric", reset=False)
         return average_member_proba(self.estimators_, X, self.n_classes_)
-
-    def predict(self, X):
-        """Predict the class of largest mean probability.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to classify.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Labels from ``classes_``.
-        """
-        check_is_fitted(self)
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
