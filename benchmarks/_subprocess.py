@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 
@@ -32,3 +33,20 @@ def run_measurement(script: str, spec: dict, cap_s: float) -> dict:
     except subprocess.CalledProcessError as exc:
         return {"error": exc.stderr.strip().splitlines()[-1]}
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def cell(result: dict, key: str, fmt: str) -> str:
+    """A table cell for one measurement: the value, or why there is none."""
+    if result.get("timeout"):
+        return "did not finish"
+    if "error" in result:
+        return "error"
+    if key not in result:
+        return "not run"
+    return fmt.format(result[key])
+
+
+def command_line(script: str, argv) -> str:
+    """How this run was started, for the result file (``argv=None``: the real command line)."""
+    return shlex.join(["python", f"benchmarks/{os.path.basename(script)}",
+                       *(sys.argv[1:] if argv is None else argv)])

@@ -20,15 +20,13 @@ import argparse
 import json
 import os
 import resource
-import shlex
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from _subprocess import rss_mb, run_measurement
+from _subprocess import cell, command_line, rss_mb, run_measurement
 
 RESULTS = Path(__file__).resolve().parent / "results"
 RESAMPLERS = ("SMOTETomek", "SMOTEENN")
@@ -77,16 +75,6 @@ def rows_differing(a: np.ndarray, b: np.ndarray) -> int:
     return int((~np.isin(ka, kb)).sum() + (~np.isin(kb, ka)).sum())
 
 
-def _fmt(result: dict, key: str, fmt: str) -> str:
-    if result.get("timeout"):
-        return "did not finish"
-    if "error" in result:
-        return "error"
-    if key not in result:
-        return "not run"
-    return fmt.format(result[key])
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run on 5k rows")
@@ -101,8 +89,7 @@ def main(argv=None) -> int:
                         help="result file name (default: bench_combine[_quick])")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    args.command = shlex.join(["python", "benchmarks/bench_combine.py",
-                               *(sys.argv[1:] if argv is None else argv)])
+    args.command = command_line(__file__, argv)
     if args.measure:
         print(json.dumps(_measure(json.loads(args.measure))))
         return 0
@@ -158,8 +145,8 @@ def write_results(records, args) -> None:
             ratio = (f"{peer['seconds'] / res['seconds']:.1f}x"
                      if side != "peer" and "seconds" in res and "seconds" in peer else "")
             lines.append(f"| {r['n']:,} | {r['name']} | {label} | "
-                         f"{_fmt(res, 'seconds', '{:.2f}')} | {ratio} | "
-                         f"{_fmt(res, 'peak_mb', '{:.0f}')} | {_fmt(res, 'rows', '{:,}')} | "
+                         f"{cell(res, 'seconds', '{:.2f}')} | {ratio} | "
+                         f"{cell(res, 'peak_mb', '{:.0f}')} | {cell(res, 'rows', '{:,}')} | "
                          f"{res.get('differ', '') if side != 'peer' else ''} |")
     (RESULTS / f"{stem}.md").write_text("\n".join(lines) + "\n")
 

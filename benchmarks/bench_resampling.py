@@ -19,14 +19,12 @@ import csv
 import hashlib
 import json
 import resource
-import shlex
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from _subprocess import rss_mb, run_measurement
+from _subprocess import cell, command_line, rss_mb, run_measurement
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -99,16 +97,6 @@ def run_one(spec: dict, cap_s: float) -> dict:
     return run_measurement(__file__, spec, cap_s)
 
 
-def _fmt(result: dict, key: str, fmt: str) -> str:
-    if result.get("timeout"):
-        return "did not finish"
-    if "error" in result:
-        return "error"
-    if key not in result:
-        return "not run"
-    return fmt.format(result[key])
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run on 5k rows")
@@ -127,8 +115,7 @@ def main(argv=None) -> int:
                              "run can go to its own file")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    args.command = shlex.join(["python", "benchmarks/bench_resampling.py",
-                               *(sys.argv[1:] if argv is None else argv)])
+    args.command = command_line(__file__, argv)
     if args.measure:
         print(json.dumps(_measure(json.loads(args.measure))))
         return 0
@@ -215,14 +202,14 @@ def write_results(records, search, recall, n_search, args) -> None:
         same = ("yes" if o.get("rows_hash") == p.get("rows_hash") else "NO") \
             if "rows_hash" in p else ""
         lines.append(f"| {r['dataset']} | {r['n']:,} | {r['resampler']} | "
-                     f"{_fmt(o, 'seconds', '{:.2f}')} | {_fmt(p, 'seconds', '{:.2f}')} | {ratio} "
-                     f"| {_fmt(o, 'peak_mb', '{:.0f}')} | {_fmt(p, 'peak_mb', '{:.0f}')} | "
+                     f"{cell(o, 'seconds', '{:.2f}')} | {cell(p, 'seconds', '{:.2f}')} | {ratio} "
+                     f"| {cell(o, 'peak_mb', '{:.0f}')} | {cell(p, 'peak_mb', '{:.0f}')} | "
                      f"{same} |")
     lines += ["", f"## All-rows 6-NN search, {n_search:,} x 20 (what SMOTE-Tomek / SMOTE-ENN "
               "need after balancing)", "", "| backend | seconds | peak MB |", "|---|---:|---:|"]
     for backend, res in search:
-        lines.append(f"| {backend} | {_fmt(res, 'seconds', '{:.2f}')} | "
-                     f"{_fmt(res, 'peak_mb', '{:.0f}')} |")
+        lines.append(f"| {backend} | {cell(res, 'seconds', '{:.2f}')} | "
+                     f"{cell(res, 'peak_mb', '{:.0f}')} |")
     if recall is not None:
         lines += ["", f"hnsw recall@6 against exact: {recall:.4f}"]
     (RESULTS / f"{stem}.md").write_text("\n".join(lines) + "\n")
