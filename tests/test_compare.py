@@ -404,6 +404,10 @@ def test_compare_skips_binary_only_strategies_on_multiclass():
     assert list(result.leaderboard["strategy"]) == ["none+lr"]
     assert any("tuned-threshold+lr skipped" in w for w in result.warnings)
     assert result.oof["none+lr"].shape == (result.settings["n_selection_rows"], 3)
+    with pytest.raises(DataError, match=r"tuned-threshold\+lr: it only applies to binary "
+                                        r"targets, and this one has 3 classes"):
+        unskew.compare(df, target="y", strategies=["tuned-threshold+lr"], folds=3, repeats=1,
+                       progress=False, diagnose=False)
 
 
 def test_compare_skips_strategies_that_do_not_fit_the_table():
@@ -416,7 +420,8 @@ def test_compare_skips_strategies_that_do_not_fit_the_table():
     assert list(result.leaderboard["strategy"]) == ["none+lr"]
     assert any("smote-nc+lr skipped: the table has no categorical column" in w
                for w in result.warnings)
-    with pytest.raises(DataError, match="no chosen strategy applies to this table"):
+    with pytest.raises(DataError, match=r"no chosen strategy applies to this data: "
+                                        r"smote-nc\+hgb: the table has no categorical"):
         unskew.compare(df, target="y", strategies=["smote-nc+hgb"], folds=3, repeats=1,
                        progress=False, diagnose=False)
 

@@ -124,20 +124,12 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
 
     dataset = as_dataset(data, target, drop=drop)
     dataset, split_on, notes = _prepare(dataset, groups, time_column, min_class_size, notes)
-    if dataset.n_classes > 2:
-        notes += [f"strategy {s.name} skipped: it only applies to binary targets"
-                  for s in runnable if s.binary_only]
-        runnable = [s for s in runnable if not s.binary_only]
-        if not runnable:
-            raise DataError("every chosen strategy is binary-only and the target has "
-                            f"{dataset.n_classes} classes")
-    unfit = {s.name: why for s in runnable
-             if (why := s.unfit_for(dataset.feature_types)) is not None}
+    unfit = {s.name: why for s in runnable if (why := _unfit(s, dataset)) is not None}
     if unfit:
         notes += [f"strategy {name} skipped: {why}" for name, why in unfit.items()]
         runnable = [s for s in runnable if s.name not in unfit]
         if not runnable:
-            raise DataError("no chosen strategy applies to this table: "
+            raise DataError("no chosen strategy applies to this data: "
                             + "; ".join(f"{n}: {w}" for n, w in unfit.items()))
     y = dataset.y.to_numpy()
     labels = np.unique(y)
@@ -353,6 +345,13 @@ def _write_outputs(result: CompareResult, dataset: Dataset, out: Path) -> None:
     board.to_csv(out / "leaderboard.csv", index=False)
     result.to_json(out / "result.json")
     result.to_html(out / "report.html")
+
+
+def _unfit(strategy, dataset) -> str | None:
+    """Why ``strategy`` does not apply to ``dataset`` (its target or its column types)."""
+    if strategy.binary_only and dataset.n_classes > 2:
+        return f"it only applies to binary targets, and this one has {dataset.n_classes} classes"
+    return strategy.unfit_for(dataset.feature_types)
 
 
 def _decision_of(estimator) -> str:
