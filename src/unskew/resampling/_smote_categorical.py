@@ -206,8 +206,8 @@ class SMOTENC(BaseSMOTE):
         self.sampling_strategy_ = check_sampling_strategy(
             self.sampling_strategy, y_checked, self._sampling_type)
         X_res, y_res, *rest = self._fit_resample(X_checked, y_checked, **params)
-        # validation may have densified sparse columns; cast back only those that changed
-        # (by position: column names may repeat)
+        # back to X's dtypes, only where they differ (ints carried as floats, sparse columns
+        # densified by validation); by position, as column names may repeat
         for j, (got, want) in enumerate(zip(X_res.dtypes, X.dtypes, strict=True)):
             if got != want:
                 X_res.isetitem(j, X_res.iloc[:, j].astype(want))
@@ -372,8 +372,8 @@ class SMOTENC(BaseSMOTE):
                     values = categories[cat_pos[j]].take(codes[:, cat_pos[j]])
                 else:
                     values = num[:, num_pos[j]]
-                # no copy when the dtype already matches; pandas casts the rest (sparse, ints)
-                data[name] = pd.Series(values, copy=False).astype(X.dtypes.iloc[j], copy=False)
+                # wrapped, not copied; fit_resample casts the columns whose dtype differs
+                data[name] = pd.Series(values, copy=False)
             return pd.DataFrame(data, columns=X.columns, copy=False)
         out = np.empty((num.shape[0], X.shape[1]), dtype=X.dtype)
         out[:, self.continuous_features_] = num

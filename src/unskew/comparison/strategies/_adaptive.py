@@ -93,7 +93,7 @@ class AdaptiveNeighbors(BaseSampler):
         # validates its own columns
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
         validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
-        return X.reset_index(drop=True), np.asarray(y), binarize_y
+        return X, np.asarray(y), binarize_y
 
     def _fit_resample(self, X, y):
         if self.resampler is not None and not hasattr(self.resampler, "fit_resample"):
