@@ -135,26 +135,27 @@ def _is_exact_euclidean(nn) -> bool:
     return False
 
 
-def tomek_links(X, codes, target_codes, *, n_jobs=None) -> np.ndarray:
+def tomek_links(X, codes, target_codes, *, n_jobs=None, index=None) -> np.ndarray:
     """Boolean mask of rows that end a Tomek link and belong to a target class.
 
     Rows ``i`` and ``j`` form a link when each is the other's nearest row (scikit-learn's
     ``NearestNeighbors(n_neighbors=2).kneighbors(X)[:, 1]``, as imbalanced-learn reads it) and
     their classes differ. One end of a link is outside the largest class, so only those rows
-    and the rows they point to across classes are searched.
+    and the rows they point to across classes are searched. ``index`` is the unfitted
+    :class:`NeighborIndex` (``n_neighbors=2``) to search with; by default the engine's exact
+    search, which answers as scikit-learn does (near-ties are asked of it).
     """
     n = codes.shape[0]
     largest = np.argmax(np.bincount(codes))
-    # the engine's exact search answers as scikit-learn does (near-ties are asked of it)
-    nn = NeighborIndex(n_neighbors=2, algorithm="exact", n_jobs=n_jobs).fit(X)
+    if index is None:
+        index = NeighborIndex(n_neighbors=2, algorithm="exact", n_jobs=n_jobs)
+    nn = index.fit(X)
     nearest = np.full(n, -1, dtype=np.intp)
     first = np.flatnonzero(codes != largest)
-    if first.size:
-        nearest[first] = nn.kneighbors(X[first], return_distance=False)[:, 1]
+    nearest[first] = _nearest_other(nn, X, first)
     crossing = first[codes[nearest[first]] != codes[first]]
     second = np.setdiff1d(nearest[crossing], first)
-    if second.size:
-        nearest[second] = nn.kneighbors(X[second], return_distance=False)[:, 1]
+    nearest[second] = _nearest_other(nn, X, second)
     searched = np.flatnonzero(nearest >= 0)
     partner = nearest[searched]
     is_link = (target_codes[codes[searched]] & (codes[partner] != codes[searched])
@@ -162,6 +163,17 @@ def tomek_links(X, codes, target_codes, *, n_jobs=None) -> np.ndarray:
     links = np.zeros(n, dtype=bool)
     links[searched[is_link]] = True
     return links
+
+
+def _nearest_other(nn, X, rows):
+    """Nearest indexed row to each of ``rows`` other than the row itself."""
+    if rows.size == 0:
+        return rows
+    ind = nn.kneighbors(X[rows], return_distance=False)
+    if nn.backend_ == "exact":
+        return ind[:, 1]  # imbalanced-learn's reading, duplicates included
+    # an approximate search may miss the row itself (then column 0 is its nearest other)
+    return np.where(ind[:, 0] == rows, ind[:, 1], ind[:, 0])
 
 
 class TomekLinks(_NeighbourCleaner):

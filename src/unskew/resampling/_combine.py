@@ -22,7 +22,13 @@ from sklearn.base import clone
 
 from .._neighbors import ALGORITHMS, NeighborIndex
 from ._base import check_sample_weight
-from ._cleaning import EditedNearestNeighbours, TomekLinks, _encode, _target_mask
+from ._cleaning import (
+    EditedNearestNeighbours,
+    TomekLinks,
+    _encode,
+    _target_mask,
+    tomek_links,
+)
 from ._smote import SMOTE
 
 __all__ = ["SMOTEENN", "SMOTETomek"]
@@ -242,8 +248,7 @@ class _IndexedTomekLinks(TomekLinks):
     """``TomekLinks`` whose nearest-row search is a :class:`NeighborIndex` (any backend).
 
     :class:`TomekLinks` always searches exactly; this is the combination's approximate cleaning
-    half. It prunes the same way (rows outside the largest class, then the rows they point to),
-    and each row's own index is dropped from its answer, not assumed to come first.
+    half: the same :func:`tomek_links` search, given an index of the chosen backend.
     """
 
     # the owning combination has checked algorithm against ALGORITHMS
@@ -260,33 +265,11 @@ class _IndexedTomekLinks(TomekLinks):
     def _fit_resample(self, X, y, sample_weight=None):
         sample_weight = check_sample_weight(sample_weight, X.shape[0], type(self).__name__)
         classes, codes = _encode(y)
-        targets = _target_mask(classes, self.sampling_strategy_)
         self.nn_ = NeighborIndex(2, algorithm=self.algorithm, n_jobs=self.n_jobs,
-                                 random_state=self.random_state).fit(X)
-        nearest = np.full(codes.shape[0], -1, dtype=np.intp)
-        largest = np.argmax(np.bincount(codes))
-        first = np.flatnonzero(codes != largest)
-        nearest[first] = self._nearest_other(X, first)
-        crossing = first[codes[nearest[first]] != codes[first]]
-        second = np.setdiff1d(nearest[crossing], first)
-        nearest[second] = self._nearest_other(X, second)
-        searched = np.flatnonzero(nearest >= 0)
-        partner = nearest[searched]
-        is_link = (targets[codes[searched]] & (codes[partner] != codes[searched])
-                   & (nearest[partner] == searched))
-        links = np.zeros(codes.shape[0], dtype=bool)
-        links[searched[is_link]] = True
+                                 random_state=self.random_state)
+        links = tomek_links(X, codes, _target_mask(classes, self.sampling_strategy_),
+                            index=self.nn_)
         return self._keep(X, y, sample_weight, np.flatnonzero(~links))
-
-    def _nearest_other(self, X, rows):
-        """Nearest indexed row to each of ``rows`` other than the row itself."""
-        if rows.size == 0:
-            return rows
-        ind = self.nn_.kneighbors(X[rows], return_distance=False)
-        if self.nn_.backend_ == "exact":
-            return ind[:, 1]  # imbalanced-learn's reading, duplicates included
-        # an approximate search may miss the row itself (then column 0 is its nearest other)
-        return np.where(ind[:, 0] == rows, ind[:, 1], ind[:, 0])
 
 
 for _cls in (SMOTETomek, SMOTEENN):
