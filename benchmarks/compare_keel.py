@@ -140,7 +140,10 @@ def run_unit(kind: str, arg, X, y, feature_types, train, test, labels, preset, s
 
 
 def _run_and_store(cache, key, *unit):
-    return _store_unit(cache, key, run_unit(*unit))
+    out = run_unit(*unit)
+    if not str(out["pick"]).startswith("ERROR"):  # errors are tried again on resume
+        cache.put(key, out)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -153,39 +156,11 @@ def _verdict(a, b, p, mean_a, mean_b):
     return "above" if mean_a > mean_b else "below"
 
 
-def _unit_key(name, j, kind, arg, args) -> str:
-    """File name of one finished unit in the cache (data set, fold, unit, settings)."""
-    import hashlib
-
-    spec = repr((name, j, kind, arg, args.preset, args.folds, args.repeats, args.seed,
-                 args.max_rows))
-    return hashlib.sha256(spec.encode()).hexdigest()[:24] + ".json"
-
-
-def _cached_unit(cache: Path | None, key: str):
-    import json
-
-    if cache is None or not (cache / key).exists():
-        return None
-    return json.loads((cache / key).read_text())
-
-
-def _store_unit(cache: Path | None, key: str, out: dict) -> dict:
-    import json
-
-    # errors are not kept: a resumed run tries them again
-    if cache is not None and not str(out["pick"]).startswith("ERROR"):
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = cache / (key + ".tmp")
-        tmp.write_text(json.dumps(out))
-        tmp.replace(cache / key)
-    return out
-
-
 def run_dataset(name, args, pool):
     from joblib import delayed
     from sklearn.model_selection import RepeatedStratifiedKFold
 
+    from unskew.comparison._cache import TaskCache, task_key
     from unskew.comparison._stats import corrected_interval, corrected_paired_ttest
 
     t0 = time.perf_counter()
@@ -204,10 +179,13 @@ def run_dataset(name, args, pool):
         units += [(j, "oracle", s, train, test) for s in eleven]
     print(f"[{name}] {len(y)} rows, {n_classes} classes, {len(splits)} outer folds, "
           f"{len(units)} units" + (f"; {'; '.join(notes)}" if notes else ""), flush=True)
-    # every finished unit is kept on disk, so an interrupted data set resumes unit by unit
-    cache = None if args.no_unit_cache else Path(args.out).with_suffix(".units")
-    keys = [_unit_key(name, j, kind, arg, args) for j, kind, arg, _, _ in units]
-    outs = [_cached_unit(cache, key) for key in keys]
+    # every finished unit is kept on disk (compare's own task cache: atomic writes, keys that
+    # include the unskew version), so an interrupted data set resumes unit by unit
+    cache = TaskCache(None if args.no_unit_cache else Path(args.out).with_suffix(".units"))
+    keys = [task_key(dataset=name, fold=j, unit=kind, arg=arg, preset=args.preset,
+                     folds=args.folds, repeats=args.repeats, seed=args.seed,
+                     max_rows=args.max_rows) for j, kind, arg, _, _ in units]
+    outs = [cache.get(key) for key in keys]
     todo = [i for i, out in enumerate(outs) if out is None]
     fresh = pool(delayed(_run_and_store)(cache, keys[i], units[i][1], units[i][2], X, y, ftypes,
                                          units[i][3], units[i][4], labels, args.preset,
