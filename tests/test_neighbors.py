@@ -216,6 +216,62 @@ def test_pure_neighbourhoods_is_sound(X, codes, k):
     assert np.all(codes[neigh] == codes[proven][:, None])
 
 
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.int64, (60, 2), elements=st.integers(0, 6)),
+       arrays(np.int64, (60,), elements=st.integers(0, 2)), st.integers(1, 4),
+       st.integers(0, 2**16), st.sampled_from([0.0, 0.5, 2.0]))
+def test_pure_neighbourhoods_with_segments_is_sound(X, codes, k, seed, moved):
+    """Check that proofs drawn from SMOTE's segments only mark rows sklearn finds pure, also
+    when the synthetic rows were moved off their segments afterwards (by ``moved``)."""
+    from unskew.resampling import SMOTE
+
+    codes[:3], codes[3:6], codes[6:9] = 0, 1, 2  # every class can seed synthetic rows
+    trace = []
+    X, codes = SMOTE(k_neighbors=2, random_state=seed).fit_resample(X.astype(float), codes,
+                                                                   _trace=trace)
+    rows = trace[0].rows
+    X[rows] += moved * np.random.default_rng(seed).standard_normal((rows.size, 2))
+    n = X.shape[0]
+    proven = pure_neighbourhoods(X, codes, np.arange(n), k, segments=trace[0])
+    if not proven.any():
+        return
+    neigh = NearestNeighbors(n_neighbors=k).fit(X).kneighbors(X[proven], return_distance=False)
+    assert np.all(codes[neigh] == codes[proven][:, None])
+
+
+def test_segment_proofs_measure_rows_moved_off_their_segments():
+    """Check that a synthetic row moved into another class's cluster blocks the proofs there."""
+    from unskew.resampling import SMOTE
+
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0, 0.1, (40, 2)), rng.normal([10, 0], 0.5, (8, 2))])
+    y = np.repeat([0, 1], [40, 8])
+    trace = []
+    X, y = SMOTE(k_neighbors=3, random_state=0).fit_resample(X, y, _trace=trace)
+    X[trace[0].rows[0]] = [0.0, 0.0]  # now amid class 0
+    proven = pure_neighbourhoods(X, y, np.arange(y.size), 4, segments=trace[0])
+    neigh = NearestNeighbors(n_neighbors=4).fit(X).kneighbors(X, return_distance=False)
+    pure = (y[neigh] == y[:, None]).all(axis=1)
+    assert not (proven & ~pure).any()
+    assert (~pure[:40]).any()  # the moved row made some of class 0 impure
+    assert proven[:40].sum() >= 20  # and the rest of class 0 is still proven
+
+
+def test_segment_proofs_match_a_search_on_separated_rows():
+    """Check that segment bounds prove about as many rows as the all-rows search does."""
+    from unskew.resampling import SMOTE
+
+    X, y = make_blobs(n_samples=[1800, 200], centers=[[0, 0, 0], [0, 4, 0]], cluster_std=0.6,
+                      random_state=0)
+    trace = []
+    X, y = SMOTE(random_state=0).fit_resample(X, y, _trace=trace)
+    searched = pure_neighbourhoods(X, y, np.arange(y.size), 4)
+    bounded = pure_neighbourhoods(X, y, np.arange(y.size), 4, segments=trace[0])
+    neigh = NearestNeighbors(n_neighbors=4).fit(X).kneighbors(X, return_distance=False)
+    assert (y[neigh][bounded] == y[bounded][:, None]).all()
+    assert bounded.mean() > searched.mean() - 0.05
+
+
 def test_pure_neighbourhoods_proves_separated_rows():
     """Check that rows far from every other class are proven pure, and boundary rows are not."""
     X, y = make_blobs(n_samples=2000, centers=[[0, 0], [0, 3]], cluster_std=0.5, random_state=0)

@@ -8,7 +8,7 @@ the pruning behind the fast cleaners.
 """
 
 from ._index import ALGORITHMS, AUTO_APPROXIMATE_MIN_ROWS, NeighborIndex, kneighbors
-from ._pruning import pure_neighbourhoods
+from ._pruning import Segments, pure_neighbourhoods
 
-__all__ = ["ALGORITHMS", "AUTO_APPROXIMATE_MIN_ROWS", "NeighborIndex", "kneighbors",
+__all__ = ["ALGORITHMS", "AUTO_APPROXIMATE_MIN_ROWS", "NeighborIndex", "Segments", "kneighbors",
            "pure_neighbourhoods"]

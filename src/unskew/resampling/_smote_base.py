@@ -22,7 +22,7 @@ from scipy import sparse
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 
-from .._neighbors import NeighborIndex
+from .._neighbors import NeighborIndex, Segments
 from ..exceptions import DataError
 from ._base import check_sample_weight
 
@@ -75,6 +75,27 @@ class _Job:
     step_size: float = 1.0
     counts: np.ndarray | None = None  # rows per seed (ADASYN); None: seed/neighbour pairs uniform
     scale: np.ndarray | None = None  # per pair gap factor (Borderline-2: 0.5 towards other classes)
+
+
+def _segments(X, y, jobs, draws) -> Segments:
+    """Where the synthetic rows lie: those drawn between two rows of their own class."""
+    parts, start = [], X.shape[0]
+    for job, (pairs, gaps) in zip(jobs, draws, strict=True):
+        if X.dtype.kind != "f":
+            break  # rows cast back to an integer dtype are off their segments
+        seed, col = np.divmod(pairs, job.neighbors.shape[1])
+        base, toward = job.base[seed], job.neighbors[seed, col]
+        # the gap the row was computed with (rounded to X's dtype); extrapolations and moves
+        # towards another class (SVM-SMOTE, Borderline-2) do not stay on a same-class segment
+        gap = gaps.astype(X.dtype).astype(np.float64)
+        on = (y[base] == job.label) & (y[toward] == job.label) & (gap >= 0) & (gap <= 1)
+        if job.scale is not None or job.step_size != 1.0:
+            on[:] = False
+        parts.append((start + np.flatnonzero(on), base[on], toward[on], gap[on]))
+        start += pairs.size
+    if not parts:
+        return Segments(*(np.empty(0, dtype=dt) for dt in (np.int64,) * 3 + (np.float64,)))
+    return Segments(*(np.concatenate(column) for column in zip(*parts, strict=True)))
 
 
 def check_neighbors(name: str, value, owner: str, *, extra: int = 1):
@@ -236,7 +257,8 @@ class BaseSMOTE(BaseOverSampler):
     def _n_k(self) -> int:
         return int(self.nn_k_.n_neighbors) - 1
 
-    def _fit_resample(self, X, y, sample_weight=None):
+    def _fit_resample(self, X, y, sample_weight=None, _trace=None):
+        # _trace (internal, SMOTE-ENN): a list that receives the Segments the new rows lie on
         weights = check_sample_weight(sample_weight, X.shape[0], type(self).__name__)
         self._validate_estimator()
         rng = check_random_state(self.random_state)
@@ -246,6 +268,8 @@ class BaseSMOTE(BaseOverSampler):
             if n_samples > 0:
                 jobs.extend(self._plan_class(X, y, label, n_samples, rng))
         draws = [self._draw(job, rng) for job in jobs]
+        if _trace is not None and not sparse.issparse(X):
+            _trace.append(_segments(X, y, jobs, draws))
         return self._assemble(X, y, weights, jobs, draws)
 
     def _prepare(self, X, y, rng):
