@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from imblearn import combine as imblearn_combine
 from imblearn.over_sampling import SMOTE as ImblearnSMOTE
+from imblearn.under_sampling import EditedNearestNeighbours as ImblearnENN
 from imblearn.under_sampling import TomekLinks as ImblearnTomekLinks
 from sklearn.datasets import make_classification
 
@@ -43,6 +44,68 @@ def test_cleaning_half_equals_imblearn_multiclass(ours, peer, seed):
     X_a, y_a = ours(smote=smote).fit_resample(X, y)
     X_b, y_b = peer(smote=smote).fit_resample(X, y)
     np.testing.assert_array_equal(X_a, X_b)
+    np.testing.assert_array_equal(y_a, y_b)
+
+
+@pytest.mark.parametrize("n_classes", [2, 4])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64])
+@pytest.mark.parametrize("seed", range(3))
+def test_smoteenn_segment_proofs_keep_imblearn_rows(n_classes, dtype, seed, monkeypatch):
+    """Check that SMOTE-ENN's pruning from SMOTE's segments keeps imbalanced-learn's rows.
+
+    The reference is imbalanced-learn's ENN on our SMOTE's output (our multi-class SMOTE draws
+    in another order than imbalanced-learn's, so whole combinations are compared on binary
+    data only, above).
+    """
+    from unskew.resampling import _cleaning
+
+    monkeypatch.setattr(_cleaning, "_PRUNE_MIN_ROWS", 0)
+    seen = []
+    prove = _cleaning.pure_neighbourhoods
+
+    def spy(*args, **kwargs):
+        proven = prove(*args, **kwargs)
+        seen.append((kwargs.get("segments"), proven))
+        return proven
+
+    monkeypatch.setattr(_cleaning, "pure_neighbourhoods", spy)
+    weights = [0.85, 0.15] if n_classes == 2 else [0.6, 0.25, 0.1, 0.05]
+    # classes apart enough that most rows can be proven pure, with some label noise
+    X, y = make_classification(n_samples=400, n_features=5, n_informative=3,
+                               n_classes=n_classes, weights=weights, class_sep=2.0,
+                               flip_y=0.03, random_state=seed)
+    X = np.vstack([X, X[:20]])  # duplicates: ties at distance 0
+    # integer X: SMOTE's rows are cast back to integers, off their segments
+    X = (X * 10).astype(dtype) if dtype == np.int64 else X.astype(dtype)
+    y = np.concatenate([y, y[:20]])
+    X_a, y_a = SMOTEENN(random_state=seed).fit_resample(X, y)
+    X_b, y_b = ImblearnENN(sampling_strategy="all").fit_resample(
+        *SMOTE(random_state=seed).fit_resample(X, y))
+    np.testing.assert_array_equal(X_a, X_b)
+    np.testing.assert_array_equal(y_a, y_b)
+    (segments, proven), = seen
+    counts = np.unique(y, return_counts=True)[1]
+    if dtype == np.int64:
+        assert segments.rows.size == 0
+        return
+    # every synthetic row was reported on a same-class segment
+    assert segments.rows.size == (counts.max() - counts).sum()
+    assert proven[segments.rows].mean() > 0.3  # the proofs did prune synthetic rows
+
+
+def test_segment_proofs_on_a_frame_with_an_integer_column(monkeypatch):
+    """Check the DataFrame path (an integer column, cast back only at the end) with the
+    segment proofs on: the same frame as imbalanced-learn's SMOTE-ENN."""
+    from unskew.resampling import _cleaning
+
+    monkeypatch.setattr(_cleaning, "_PRUNE_MIN_ROWS", 0)
+    X, y = make_classification(n_samples=400, n_features=4, n_informative=3, n_redundant=0,
+                               weights=[0.85], class_sep=2.0, flip_y=0.03, random_state=0)
+    frame = pd.DataFrame(X, columns=list("abcd"))
+    frame["a"] = (frame["a"] * 2).round().astype("int64")
+    X_a, y_a = SMOTEENN(random_state=0).fit_resample(frame, y)
+    X_b, y_b = imblearn_combine.SMOTEENN(random_state=0).fit_resample(frame, y)
+    pd.testing.assert_frame_equal(X_a, X_b)
     np.testing.assert_array_equal(y_a, y_b)
 
 

@@ -306,7 +306,8 @@ class EditedNearestNeighbours(_NeighbourCleaner):
         self.kind_sel = kind_sel
         self.n_jobs = n_jobs
 
-    def _fit_resample(self, X, y, sample_weight=None):
+    def _fit_resample(self, X, y, sample_weight=None, _segments=None):
+        # _segments (internal, SMOTE-ENN): where SMOTE drew the synthetic rows of X
         sample_weight = check_sample_weight(sample_weight, X.shape[0], type(self).__name__)
         if isinstance(self.n_neighbors, numbers.Integral):
             # the engine's exact backend: scikit-learn's neighbours, found by the blocked
@@ -326,7 +327,8 @@ class EditedNearestNeighbours(_NeighbourCleaner):
         search = candidates
         if (not sp.issparse(X) and X.shape[0] >= _PRUNE_MIN_ROWS
                 and _is_exact_euclidean(self.nn_)):
-            search = candidates[~pure_neighbourhoods(X, codes, candidates, k)]
+            search = candidates[~pure_neighbourhoods(X, codes, candidates, k,
+                                                     segments=_segments)]
         if search.size:
             neigh = self.nn_.kneighbors(X[search], return_distance=False)[:, 1:]
             stays[search] = _agrees(codes[neigh], codes[search], classes.size, self.kind_sel)

@@ -5,14 +5,17 @@ SMOTE and cleaners, so the cleaning half runs on the pruned neighbour search and
 ``sample_weight`` is carried through both halves.
 
 After SMOTE the classes are balanced, so the cleaners' pruning (which skips rows of the largest
-class, or rows proven to sit in a pure neighbourhood) saves little: the cleaning half is an
-all-rows neighbour search. ``algorithm`` lets that search run on an approximate backend
+class, or rows proven to sit in a pure neighbourhood) would save little by itself: SMOTE-ENN
+therefore passes where SMOTE drew each synthetic row (:class:`unskew._neighbors.Segments`), and
+ENN's purity proofs use that geometry instead of a search over every synthetic row (exact, same
+rows; 10.7x imbalanced-learn at 200k rows). ``algorithm`` lets the search run on an approximate backend
 (:class:`unskew._neighbors.NeighborIndex`): faster on large wide data, at the price of a few
 rows kept or dropped differently from imbalanced-learn's.
 """
 
 from __future__ import annotations
 
+from inspect import signature
 from numbers import Integral
 from typing import ClassVar
 
@@ -81,9 +84,14 @@ class _SMOTEThenClean(BaseSampler):
                             random_state=self.random_state))
         cleaner = clone(user_cleaner) if user_cleaner is not None else self._default_cleaner()
         extra = {} if weights is None else {"sample_weight": weights}
-        out = smote.fit_resample(X, y, **extra)
-        out = cleaner.fit_resample(out[0], out[1], **({} if weights is None
-                                                       else {"sample_weight": out[2]}))
+        # unskew's ENN proves most rows pure from where SMOTE put the synthetic ones
+        trace = ([] if isinstance(cleaner, EditedNearestNeighbours)
+                 and "_trace" in signature(smote._fit_resample).parameters else None)
+        out = smote.fit_resample(X, y, **extra, **({} if trace is None else {"_trace": trace}))
+        extra = {} if weights is None else {"sample_weight": out[2]}
+        if trace:
+            extra["_segments"] = trace[0]
+        out = cleaner.fit_resample(out[0], out[1], **extra)
         self.smote_ = smote
         setattr(self, f"{self._cleaner_param}_", cleaner)
         return out
@@ -98,18 +106,20 @@ _ALGORITHM_DOC = """algorithm : {"exact", "auto", "hnsw", "pynndescent"}, defaul
         when installed. Only with the default cleaner: configure a cleaner you pass yourself."""
 
 _APPROXIMATE_NOTE = """After SMOTE the classes are balanced, so the cleaning half searches
-    about every row; the approximate search pays off from about 100,000 rows after SMOTE (one
-    thread, 200,000 rows x 20 features at 1:99, about 395,000 after SMOTE: SMOTE-Tomek 30 s with
-    hnsw against 367 s for imbalanced-learn in the same run, 12x, the same rows; SMOTE-ENN
-    48.5 s against 395.8 s, 8.2x, 0.16% of rows differing, where the exact search takes
-    81.9 s, 4.8x, the same rows) and
-    costs more than it saves on small data (building the graph). Its price: a row whose true
+    about every row. SMOTE-ENN's exact search is pruned with SMOTE's own geometry (a synthetic
+    row's distance to another class follows from its segment's two ends), which keeps it the
+    faster choice on the benchmark: one thread, 200,000 rows x 20 features at 1:99, about
+    394,000 after SMOTE: exact 37.2 s against 399.4 s for imbalanced-learn in the same run
+    (10.7x, the same rows), hnsw 51.1 s (7.8x, 0.16% of rows differing). SMOTE-Tomek: 30 s
+    with hnsw against 367 s (12x, the same rows). The approximate search costs more than it
+    saves on small data (building the graph). Its price: a row whose true
     nearest neighbour is missed is judged on a slightly farther one, so a small fraction of
     rows differs from imbalanced-learn's (0.08-0.16% with SMOTE-ENN, none with SMOTE-Tomek in
     the benchmarks), reproducibly for a fixed ``random_state`` on one thread (with
     ``n_jobs > 1`` the graph depends on thread timing: a few rows may differ between runs). Downstream, hnsw moved macro-F1 and
     G-mean of a logistic regression by at most 0.011 on the largest KEEL sets
-    (benchmarks/results/approximate_quality.md; timings in bench_combine.md)."""
+    (benchmarks/results/approximate_quality.md; timings in bench_combine.md and
+    bench_combine_smoteenn.md)."""
 
 
 class SMOTETomek(_SMOTEThenClean):
