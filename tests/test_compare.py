@@ -426,6 +426,28 @@ def test_compare_skips_strategies_that_do_not_fit_the_table():
                        progress=False, diagnose=False)
 
 
+def test_compare_runs_smote_n_on_an_all_categorical_table():
+    """Check that on an all-categorical table SMOTE-N runs and SMOTE-NC is skipped, and that
+    the saved winner predicts from categories alone."""
+    rng = np.random.default_rng(3)
+    y = np.repeat(["ok", "fraud"], [90, 30])
+    df = pd.DataFrame({
+        "shop": np.where(y == "fraud", rng.choice(["web", "app"], 120),
+                         rng.choice(["web", "store", "app"], 120)),
+        "card": np.where(y == "fraud", rng.choice(["new", "old"], 120, p=[0.8, 0.2]),
+                         rng.choice(["new", "old"], 120, p=[0.2, 0.8])),
+        "y": y,
+    })
+    result = unskew.compare(df, target="y", strategies=["none+lr", "smote-n+lr", "smote-nc+lr"],
+                            folds=3, repeats=1, progress=False, diagnose=False)
+    assert set(result.leaderboard["strategy"]) == {"none+lr", "smote-n+lr"}
+    assert any("smote-nc+lr skipped: the table has no numeric column" in w
+               for w in result.warnings)
+    assert result.oof["smote-n+lr"].shape[1] == 2
+    pred = result.best_estimator_.predict(df.drop(columns="y"))
+    assert set(pred) <= {"ok", "fraud"}
+
+
 def test_compare_tune_nests_successive_halving(table):
     """Check that tuning wraps the winner in a halving search refitted on the best params."""
     from sklearn.model_selection import HalvingGridSearchCV

@@ -29,7 +29,9 @@ from unskew.comparison.strategies._adaptive import AdaptiveNeighbors
 from unskew.exceptions import DataError
 from unskew.resampling import ADASYN, SMOTE
 
-NAMES = list(REGISTRY)
+FEATURE_TYPES = {"amount": "numeric", "age": "numeric", "shop": "categorical"}
+# the generic tests below use a mixed table; SMOTE-N (all-categorical tables) has its own
+NAMES = [name for name in REGISTRY if REGISTRY[name].unfit_for(FEATURE_TYPES) is None]
 BINARY_ONLY = {name for name in NAMES if name.startswith("tuned-threshold+")}
 DATA_STRATEGIES = [name for name in NAMES if REGISTRY[name].family == "data"]
 KNN_STRATEGIES = [name for name in DATA_STRATEGIES
@@ -37,8 +39,6 @@ KNN_STRATEGIES = [name for name in DATA_STRATEGIES
                                 .named_steps["resample"], AdaptiveNeighbors)]
 FAST = ["none+lr", "weighted+lr", "weighted+hgb", "ros+lr", "rus+lr", "smote+lr"]
 SAFE_TYPE_PREFIXES = ("sklearn.", "imblearn.", "numpy.", "unskew.")
-
-FEATURE_TYPES = {"amount": "numeric", "age": "numeric", "shop": "categorical"}
 
 
 def _table(sizes: dict[str, int], seed: int = 0, shift: float = 1.5):
@@ -120,8 +120,8 @@ def test_presets_fast_default_thorough():
     fast = [s.name for s in resolve(preset="fast")]
     default = [s.name for s in resolve(preset="default")]
     assert fast == FAST
-    assert set(fast) < set(default) < set(NAMES)
-    assert [s.name for s in resolve(preset="thorough")] == NAMES
+    assert set(fast) < set(default) < set(REGISTRY)
+    assert [s.name for s in resolve(preset="thorough")] == list(REGISTRY)
     # MLP training is slow on a CPU: torch strategies only run when asked for
     assert not [name for name in default if REGISTRY[name].requires == "torch"]
 
@@ -154,7 +154,7 @@ def test_register_refuses_duplicates():
 def test_available_strategies_lists_the_registry():
     """Check that available_strategies gives one plain row per strategy, in registry order."""
     rows = available_strategies()
-    assert [r["name"] for r in rows] == NAMES
+    assert [r["name"] for r in rows] == list(REGISTRY)
     for row in rows:
         strategy = REGISTRY[row["name"]]
         assert row["family"] == strategy.family
@@ -423,6 +423,56 @@ def test_tuned_threshold_uses_the_minority_as_positive(fitted_binary):
     assert est.pos_label_ == "abnormal"
     proba = est.predict_proba(X_BIN)[:, 0]
     assert_array_equal(est.predict(X_BIN) == "abnormal", proba >= est.threshold_)
+
+
+# --- SMOTE-N -------------------------------------------------------------------------------------
+
+CATEGORICAL_TYPES = {"shop": "categorical", "band": "categorical"}
+
+
+def _categorical(X):
+    """The table with its numbers binned into categories: an all-categorical table."""
+    band = pd.cut(X["age"].fillna(40), [-np.inf, 30, 40, 50, np.inf],
+                  labels=["<30", "30s", "40s", "50+"]).astype(str)
+    return pd.DataFrame({"shop": X["shop"], "band": band})
+
+
+def test_smote_n_strategy_synthesises_real_categories():
+    """Check that SMOTE-N's new rows hold only category pairs' values seen in training."""
+    from unskew.comparison.strategies.data import build_smote_n
+
+    X = _categorical(X_MULTI)
+    X_res, y_res = build_smote_n("lr", CATEGORICAL_TYPES, 0)[:1].fit_resample(X, Y_MULTI)
+    assert pd.Series(y_res).value_counts().nunique() == 1  # every class grown to the largest
+    new = X_res.iloc[len(Y_MULTI):]
+    assert len(new) > 0
+    for column in X:
+        assert set(new[column].dropna()) <= set(X[column].dropna())
+    # the whole strategy fits and predicts; on small classes k is lowered instead of failing
+    tiny = REGISTRY["smote-n+hgb"].build(CATEGORICAL_TYPES, 0).fit(_categorical(X_TINY), Y_TINY)
+    assert any("k_neighbors lowered" in a for a in tiny.named_steps["resample"].adjustments_)
+    assert set(tiny.predict(_categorical(X_TINY))) <= set(Y_TINY)
+
+
+@pytest.mark.parametrize("name", ["smote-n+lr", "smote-n+hgb"])
+def test_smote_n_strategy_fits_categorical_tables(name):
+    """Check SMOTE-N's strategies as the generic tests check the others, on all-categorical
+    binary and multi-class tables: valid predictions, deterministic for a seed."""
+    for X, y in ((X_BIN, Y_BIN), (X_MULTI, Y_MULTI)):
+        X = _categorical(X)
+        first = REGISTRY[name].build(CATEGORICAL_TYPES, 0).fit(X, y)
+        _check_predictions(first, X, y)
+        second = REGISTRY[name].build(CATEGORICAL_TYPES, 0).fit(X, y)
+        assert_array_equal(first.predict_proba(X), second.predict_proba(X))
+
+
+def test_smote_n_strategy_applies_to_all_categorical_tables_only():
+    """Check the reason compare gives for skipping SMOTE-N on a table with numbers."""
+    assert set(REGISTRY) - set(NAMES) == {"smote-n+lr", "smote-n+hgb"}
+    reason = REGISTRY["smote-n+lr"].unfit_for(FEATURE_TYPES)
+    assert "non-categorical columns (amount, age)" in reason
+    assert REGISTRY["smote-n+lr"].unfit_for(CATEGORICAL_TYPES) is None
+    assert REGISTRY["smote-nc+lr"].unfit_for(CATEGORICAL_TYPES) is not None
 
 
 # --- SMOTE-NC ------------------------------------------------------------------------------------

@@ -3,9 +3,9 @@
 The resampler is a step of an imbalanced-learn Pipeline, so it runs in ``fit`` only: test folds
 and new data are never resampled. It runs after preprocessing, so SMOTE and the other k-NN
 methods interpolate standardised numbers and one-hot columns (the usual treatment of mixed
-tables). ``smote-nc+*`` is the exception: SMOTE-NC runs on the raw table (numbers imputed) and
-encoding follows, so new rows hold real categories; it applies to numeric-and-categorical
-tables only. Every k-NN resampler is wrapped in :class:`AdaptiveNeighbors`, which lowers ``k``
+tables). ``smote-nc+*`` and ``smote-n+*`` are the exceptions: SMOTE-NC (numeric and categorical
+tables) and SMOTE-N (all-categorical tables) run on the raw table and encoding follows, so new
+rows hold real categories. Every k-NN resampler is wrapped in :class:`AdaptiveNeighbors`, which lowers ``k``
 when a training fold has a class with ``k`` or fewer rows instead of failing.
 """
 
@@ -24,6 +24,7 @@ from ...resampling import (
     SMOTE,
     SMOTEENN,
     SMOTEIPF,
+    SMOTEN,
     SMOTENC,
     SVMSMOTE,
     BorderlineSMOTE,
@@ -45,7 +46,8 @@ from ._models import build_pipeline, make_model, preprocessor_for
 from ._registry import Strategy, register
 from ._spaces import MODEL_SPACES, merge
 
-__all__ = ["RESAMPLERS", "build_resampled", "build_smote_nc", "make_resampler", "smote_nc_unfit"]
+__all__ = ["RESAMPLERS", "build_resampled", "build_smote_n", "build_smote_nc", "make_resampler",
+           "smote_n_unfit", "smote_nc_unfit"]
 
 
 def _smote_tomek(random_state):
@@ -244,6 +246,44 @@ def build_smote_nc(model: str, feature_types: dict[str, str],
                      ("model", make_model(model, random_state))])
 
 
+def smote_n_unfit(feature_types: dict[str, str]) -> str | None:
+    """Why SMOTE-N does not apply to a table (None when it does).
+
+    Examples
+    --------
+    >>> smote_n_unfit({"x": "numeric", "c": "categorical"})
+    'the table has non-categorical columns (x); SMOTE-N needs every column categorical'
+    >>> smote_n_unfit({"c": "categorical", "d": "categorical"}) is None
+    True
+    """
+    other = [c for c, kind in feature_types.items() if kind != "categorical"]
+    if other:
+        shown = ", ".join(other[:5]) + (", ..." if len(other) > 5 else "")
+        return (f"the table has non-categorical columns ({shown}); SMOTE-N needs every column "
+                "categorical")
+    return None
+
+
+def build_smote_n(model: str, feature_types: dict[str, str],
+                  random_state: int | None = None) -> Pipeline:
+    """Build ``SMOTE-N on the raw all-categorical table -> preprocess -> model``.
+
+    SMOTE-N finds neighbours with the value difference metric and gives each synthetic row,
+    column by column, the most common category among the seed row's neighbours, so new rows
+    only hold categories seen in training (a missing value is a category of its own).
+
+    Examples
+    --------
+    >>> pipe = build_smote_n("lr", {"c": "categorical"}, 0)
+    >>> list(pipe.named_steps)
+    ['resample', 'preprocess', 'model']
+    """
+    resample = AdaptiveNeighbors(SMOTEN(k_neighbors=5, random_state=random_state))
+    return Pipeline([("resample", resample),
+                     ("preprocess", preprocessor_for(model, feature_types)),
+                     ("model", make_model(model, random_state))])
+
+
 _MODEL_NAMES = {"lr": "logistic regression", "hgb": "histogram gradient boosting"}
 _FAST = {("ros", "lr"), ("rus", "lr"), ("smote", "lr")}
 # the thorough preset adds the costlier or more specialised methods
@@ -267,10 +307,22 @@ for _model in ("lr", "hgb"):
         build=partial(build_smote_nc, _model),
         description=("SMOTE-NC (k=5) on the raw table: numbers interpolated, each category taken "
                      f"from the neighbours' most common, then {_MODEL_NAMES[_model]}; tables "
-                     "with categorical columns only."),
+                     "with both numeric and categorical columns only."),
         presets=frozenset({"thorough"}),
         search_space=merge(MODEL_SPACES[_model], {"resample__resampler__k_neighbors": [3, 5]}),
         applies=smote_nc_unfit,
+    ))
+
+    register(Strategy(
+        name=f"smote-n+{_model}",
+        family="data",
+        build=partial(build_smote_n, _model),
+        description=("SMOTE-N (k=5) on the raw table: neighbours by the value difference metric, "
+                     "each category taken from the neighbours' most common, then "
+                     f"{_MODEL_NAMES[_model]}; all-categorical tables only."),
+        presets=frozenset({"thorough"}),
+        search_space=merge(MODEL_SPACES[_model], {"resample__resampler__k_neighbors": [3, 5]}),
+        applies=smote_n_unfit,
     ))
 
 for _method, _model in _DEFAULT + _THOROUGH:
