@@ -47,14 +47,16 @@ def test_cleaning_half_equals_imblearn_multiclass(ours, peer, seed):
     np.testing.assert_array_equal(y_a, y_b)
 
 
+@pytest.mark.parametrize(("ours", "peer"), [(SMOTEENN, ImblearnENN), (SMOTETomek, ImblearnTomekLinks)],
+                         ids=["enn", "tomek"])
 @pytest.mark.parametrize("n_classes", [2, 4])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64])
 @pytest.mark.parametrize("seed", range(3))
-def test_smoteenn_segment_proofs_keep_imblearn_rows(n_classes, dtype, seed, monkeypatch):
-    """Check that SMOTE-ENN's pruning from SMOTE's segments keeps imbalanced-learn's rows.
+def test_segment_proofs_keep_imblearn_rows(ours, peer, n_classes, dtype, seed, monkeypatch):
+    """Check that the cleaning half's pruning from SMOTE's segments keeps imbalanced-learn's rows.
 
-    The reference is imbalanced-learn's ENN on our SMOTE's output (our multi-class SMOTE draws
-    in another order than imbalanced-learn's, so whole combinations are compared on binary
+    The reference is imbalanced-learn's cleaner on our SMOTE's output (our multi-class SMOTE
+    draws in another order than imbalanced-learn's, so whole combinations are compared on binary
     data only, above).
     """
     from unskew.resampling import _cleaning
@@ -63,9 +65,9 @@ def test_smoteenn_segment_proofs_keep_imblearn_rows(n_classes, dtype, seed, monk
     seen = []
     prove = _cleaning.pure_neighbourhoods
 
-    def spy(*args, **kwargs):
-        proven = prove(*args, **kwargs)
-        seen.append((kwargs.get("segments"), proven))
+    def spy(X, codes, rows, k, **kwargs):
+        proven = prove(X, codes, rows, k, **kwargs)
+        seen.append((kwargs.get("segments"), rows[proven]))
         return proven
 
     monkeypatch.setattr(_cleaning, "pure_neighbourhoods", spy)
@@ -78,8 +80,8 @@ def test_smoteenn_segment_proofs_keep_imblearn_rows(n_classes, dtype, seed, monk
     # integer X: SMOTE's rows are cast back to integers, off their segments
     X = (X * 10).astype(dtype) if dtype == np.int64 else X.astype(dtype)
     y = np.concatenate([y, y[:20]])
-    X_a, y_a = SMOTEENN(random_state=seed).fit_resample(X, y)
-    X_b, y_b = ImblearnENN(sampling_strategy="all").fit_resample(
+    X_a, y_a = ours(random_state=seed).fit_resample(X, y)
+    X_b, y_b = peer(sampling_strategy="all").fit_resample(
         *SMOTE(random_state=seed).fit_resample(X, y))
     np.testing.assert_array_equal(X_a, X_b)
     np.testing.assert_array_equal(y_a, y_b)
@@ -88,9 +90,9 @@ def test_smoteenn_segment_proofs_keep_imblearn_rows(n_classes, dtype, seed, monk
     if dtype == np.int64:
         assert segments.rows.size == 0
         return
-    # every synthetic row was reported on a same-class segment
+    # every synthetic row was reported on a same-class segment, and most were proven pure
     assert segments.rows.size == (counts.max() - counts).sum()
-    assert proven[segments.rows].mean() > 0.3  # the proofs did prune synthetic rows
+    assert np.isin(segments.rows, proven).mean() > 0.3
 
 
 def test_segment_proofs_on_a_frame_with_an_integer_column(monkeypatch):

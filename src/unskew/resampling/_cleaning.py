@@ -135,7 +135,8 @@ def _is_exact_euclidean(nn) -> bool:
     return False
 
 
-def tomek_links(X, codes, target_codes, *, n_jobs=None, index=None) -> np.ndarray:
+def tomek_links(X, codes, target_codes, *, n_jobs=None, index=None,
+                segments=None) -> np.ndarray:
     """Boolean mask of rows that end a Tomek link and belong to a target class.
 
     Rows ``i`` and ``j`` form a link when each is the other's nearest row (scikit-learn's
@@ -143,7 +144,9 @@ def tomek_links(X, codes, target_codes, *, n_jobs=None, index=None) -> np.ndarra
     their classes differ. One end of a link is outside the largest class, so only those rows
     and the rows they point to across classes are searched. ``index`` is the unfitted
     :class:`NeighborIndex` (``n_neighbors=2``) to search with; by default the engine's exact
-    search, which answers as scikit-learn does (near-ties are asked of it).
+    search, which answers as scikit-learn does (near-ties are asked of it). ``segments``
+    (SMOTE-Tomek: where SMOTE drew the synthetic rows) lets rows proven to have a nearest row
+    of their own class skip the search: neither end of a link can be such a row.
     """
     n = codes.shape[0]
     largest = np.argmax(np.bincount(codes))
@@ -152,9 +155,13 @@ def tomek_links(X, codes, target_codes, *, n_jobs=None, index=None) -> np.ndarra
     nn = index.fit(X)
     nearest = np.full(n, -1, dtype=np.intp)
     first = np.flatnonzero(codes != largest)
+    if segments is not None and not sp.issparse(X) and _is_exact_euclidean(nn):
+        first = first[~pure_neighbourhoods(X, codes, first, 2, segments=segments)]
     nearest[first] = _nearest_other(nn, X, first)
     crossing = first[codes[nearest[first]] != codes[first]]
-    second = np.setdiff1d(nearest[crossing], first)
+    # a partner never searched keeps -1, so it is not mutual: it was proven pure (its nearest
+    # row is of its own class), or it is in `first` and was searched
+    second = np.setdiff1d(nearest[crossing], np.flatnonzero(codes != largest))
     nearest[second] = _nearest_other(nn, X, second)
     searched = np.flatnonzero(nearest >= 0)
     partner = nearest[searched]
@@ -230,11 +237,12 @@ class TomekLinks(_NeighbourCleaner):
         super().__init__(sampling_strategy=sampling_strategy)
         self.n_jobs = n_jobs
 
-    def _fit_resample(self, X, y, sample_weight=None):
+    def _fit_resample(self, X, y, sample_weight=None, _segments=None):
+        # _segments (internal, SMOTE-Tomek): where SMOTE drew the synthetic rows of X
         sample_weight = check_sample_weight(sample_weight, X.shape[0], type(self).__name__)
         classes, codes = _encode(y)
         links = tomek_links(X, codes, _target_mask(classes, self.sampling_strategy_),
-                            n_jobs=self.n_jobs)
+                            n_jobs=self.n_jobs, segments=_segments)
         return self._keep(X, y, sample_weight, np.flatnonzero(~links))
 
 
