@@ -5,10 +5,11 @@ SMOTE and cleaners, so the cleaning half runs on the pruned neighbour search and
 ``sample_weight`` is carried through both halves.
 
 After SMOTE the classes are balanced, so the cleaners' pruning (which skips rows of the largest
-class, or rows proven to sit in a pure neighbourhood) would save little by itself: SMOTE-ENN
-therefore passes where SMOTE drew each synthetic row (:class:`unskew._neighbors.Segments`), and
-ENN's purity proofs use that geometry instead of a search over every synthetic row (exact, same
-rows; 10.7x imbalanced-learn at 200k rows). ``algorithm`` lets the search run on an approximate backend
+class, or rows proven to sit in a pure neighbourhood) would save little by itself: SMOTE
+therefore passes where it drew each synthetic row (:class:`unskew._neighbors.Segments`), and the
+purity proofs of ENN and of the Tomek-link search use that geometry instead of a search over
+every synthetic row (exact, same rows; at 200k rows SMOTE-ENN 10.7x and SMOTE-Tomek 91x
+imbalanced-learn's speed). ``algorithm`` lets the search run on an approximate backend
 (:class:`unskew._neighbors.NeighborIndex`): faster on large wide data, at the price of a few
 rows kept or dropped differently from imbalanced-learn's.
 """
@@ -84,8 +85,9 @@ class _SMOTEThenClean(BaseSampler):
                             random_state=self.random_state))
         cleaner = clone(user_cleaner) if user_cleaner is not None else self._default_cleaner()
         extra = {} if weights is None else {"sample_weight": weights}
-        # unskew's ENN proves most rows pure from where SMOTE put the synthetic ones
-        trace = ([] if isinstance(cleaner, EditedNearestNeighbours)
+        # unskew's exact ENN and Tomek links prove most rows pure from where SMOTE put the
+        # synthetic ones, when both halves are unskew's
+        trace = ([] if "_segments" in signature(cleaner._fit_resample).parameters
                  and "_trace" in signature(smote._fit_resample).parameters else None)
         out = smote.fit_resample(X, y, **extra, **({} if trace is None else {"_trace": trace}))
         extra = {} if weights is None else {"sample_weight": out[2]}
@@ -99,27 +101,31 @@ class _SMOTEThenClean(BaseSampler):
 
 _ALGORITHM_DOC = """algorithm : {"exact", "auto", "hnsw", "pynndescent"}, default="exact"
         Neighbour search of the default cleaner. ``"exact"``: exact (proven equal to
-        scikit-learn's), so the rows equal imbalanced-learn's. ``"hnsw"`` / ``"pynndescent"``: approximate
+        scikit-learn's), so the rows equal imbalanced-learn's, and pruned with SMOTE's geometry
+        (usually the fastest too). ``"hnsw"`` / ``"pynndescent"``: approximate
         (:class:`unskew._neighbors.NeighborIndex`, ``pip install "unskew[fast]"``), for large
-        data with many features; a few rows are kept or removed differently (see Notes).
+        data with many features where classes overlap everywhere; a few rows are kept or
+        removed differently (see Notes).
         ``"auto"``: exact below 100,000 rows (after SMOTE) or up to 15 features, else hnsw
         when installed. Only with the default cleaner: configure a cleaner you pass yourself."""
 
 _APPROXIMATE_NOTE = """After SMOTE the classes are balanced, so the cleaning half searches
-    about every row. SMOTE-ENN's exact search is pruned with SMOTE's own geometry (a synthetic
-    row's distance to another class follows from its segment's two ends), which keeps it the
-    faster choice on the benchmark: one thread, 200,000 rows x 20 features at 1:99, about
-    394,000 after SMOTE: exact 37.2 s against 399.4 s for imbalanced-learn in the same run
-    (10.7x, the same rows), hnsw 51.1 s (7.8x, 0.16% of rows differing). SMOTE-Tomek: 30 s
-    with hnsw against 367 s (12x, the same rows). The approximate search costs more than it
-    saves on small data (building the graph). Its price: a row whose true
+    about every row. With unskew's SMOTE and the default cleaner, the exact search is pruned with
+    SMOTE's own geometry (a synthetic row's distance to another class follows from its
+    segment's two ends), which makes ``"exact"`` the faster choice on the benchmark as well as
+    the exact one: one thread, 200,000 rows x 20 features at 1:99, about 394,000 after SMOTE,
+    against imbalanced-learn in the same run: SMOTE-ENN exact 37.2 s vs 399.4 s (10.7x, the same
+    rows), hnsw 51.1 s (7.8x, 0.16% of rows differing); SMOTE-Tomek exact 4.2 s vs 384.1 s (91x,
+    the same rows), hnsw 37.1 s (10.3x). The approximate search helps only where the proofs fail
+    (classes overlapping everywhere) and costs more than it saves on small data (building the
+    graph). Its price: a row whose true
     nearest neighbour is missed is judged on a slightly farther one, so a small fraction of
     rows differs from imbalanced-learn's (0.08-0.16% with SMOTE-ENN, none with SMOTE-Tomek in
     the benchmarks), reproducibly for a fixed ``random_state`` on one thread (with
     ``n_jobs > 1`` the graph depends on thread timing: a few rows may differ between runs). Downstream, hnsw moved macro-F1 and
     G-mean of a logistic regression by at most 0.011 on the largest KEEL sets
-    (benchmarks/results/approximate_quality.md; timings in bench_combine.md and
-    bench_combine_smoteenn.md)."""
+    (benchmarks/results/approximate_quality.md; timings in bench_combine_smoteenn.md and
+    bench_combine_smotetomek.md)."""
 
 
 class SMOTETomek(_SMOTEThenClean):
