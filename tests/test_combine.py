@@ -267,3 +267,23 @@ def test_combination_rejects_algorithm_with_own_cleaner(cls, param, cleaner):
     with pytest.raises(ValueError, match=rf"algorithm='hnsw' configures the default cleaner, "
                                          rf"but {param}= was given too"):
         cls(algorithm="hnsw", **{param: cleaner}).fit_resample(X, y)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("ours", "peer"), PAIRS, ids=["tomek", "enn"])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_segment_proofs_at_benchmark_scale(ours, peer, n_classes):
+    """Check the pruned cleaning half on 30,000 rows x 20 features (past the size from which
+    the proofs run by default): the rows equal imbalanced-learn's."""
+    weights = [0.99] if n_classes == 2 else [0.9, 0.08]
+    X, y = make_classification(n_samples=30_000, n_features=20, n_classes=n_classes,
+                               n_clusters_per_class=1, weights=weights, random_state=0)
+    X_a, y_a = ours(random_state=0).fit_resample(X, y)
+    if n_classes == 2:
+        X_b, y_b = peer(random_state=0).fit_resample(X, y)
+    else:  # our multi-class SMOTE draws in another order: clean the same SMOTE output
+        cleaner = ImblearnTomekLinks if ours is SMOTETomek else ImblearnENN
+        X_b, y_b = cleaner(sampling_strategy="all").fit_resample(
+            *SMOTE(random_state=0).fit_resample(X, y))
+    np.testing.assert_array_equal(X_a, X_b)
+    np.testing.assert_array_equal(y_a, y_b)
