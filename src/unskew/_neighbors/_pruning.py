@@ -46,7 +46,7 @@ __all__ = ["Segments", "pure_neighbourhoods"]
 _NPROBE_ROUNDS = (1, 8, 32)
 # stop refining when a round proves fewer than this share of the rows it looked at
 _MIN_ROUND_GAIN = 0.1
-# (query x segment) entries per block of the line bound
+# (query x seed row) entries per block of the segment bound
 _LINE_BLOCK_ENTRIES = 500_000
 
 
