@@ -433,3 +433,31 @@ PARAMS = [pytest.param(e, c, id=f"{type(e).__name__}-{c.func.__name__}",
 def test_imblearn_sampler_checks(sampler, check):
     """Check each seeded resampler against imbalanced-learn's own sampler checks."""
     check(sampler)
+
+
+@pytest.mark.parametrize("sampler", [
+    SMOTE(random_state=0), BorderlineSMOTE(kind="borderline-1", random_state=0),
+    BorderlineSMOTE(kind="borderline-2", random_state=0), SVMSMOTE(random_state=0),
+    ADASYN(random_state=0), KMeansSMOTE(kmeans_estimator=4, cluster_balance_threshold=0.0,
+                                        random_state=0),
+], ids=["smote", "borderline-1", "borderline-2", "svm", "adasyn", "kmeans"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_reported_segments_are_where_the_rows_are(sampler, dtype):
+    """Check the segments SMOTE reports (for SMOTE-ENN's proofs): each listed row is its two
+    ends' interpolation at its gap, both ends original rows of its class, the gap in [0, 1]."""
+    X, y = make_classification(n_samples=600, n_features=5, weights=[0.8], class_sep=1.0,
+                               random_state=0)
+    X = X.astype(dtype)
+    trace = []
+    X_res, y_res = sampler.fit_resample(X, y, _trace=trace)
+    seg, = trace
+    assert seg.rows.size > 0
+    assert np.all(seg.rows >= len(y)) and np.all(seg.base < len(y)) and np.all(seg.toward < len(y))
+    assert np.all(y[seg.base] == y_res[seg.rows]) and np.all(y[seg.toward] == y_res[seg.rows])
+    assert np.all((seg.gap >= 0) & (seg.gap <= 1))
+    made = X[seg.base] + seg.gap.astype(dtype)[:, None] * (X[seg.toward] - X[seg.base])
+    np.testing.assert_allclose(X_res[seg.rows], made, rtol=1e-5 if dtype == np.float32 else 1e-12,
+                               atol=1e-5 if dtype == np.float32 else 1e-12)
+    if isinstance(sampler, SVMSMOTE) or getattr(sampler, "kind", None) == "borderline-2":
+        return  # extrapolations and moves towards another class are left out
+    assert seg.rows.size == len(y_res) - len(y)  # every other row is listed

@@ -85,12 +85,12 @@ def _segments(X, y, jobs, draws) -> Segments:
             break  # rows cast back to an integer dtype are off their segments
         seed, col = np.divmod(pairs, job.neighbors.shape[1])
         base, toward = job.base[seed], job.neighbors[seed, col]
-        # the gap the row was computed with (rounded to X's dtype); extrapolations and moves
-        # towards another class (SVM-SMOTE, Borderline-2) do not stay on a same-class segment
-        gap = gaps.astype(X.dtype).astype(np.float64)
+        # the gap the row was computed with (step_size is in the draws already; rounded to X's
+        # dtype); extrapolations (SVM-SMOTE) and moves towards another class (Borderline-2)
+        # leave the same-class segment, so they are not listed
+        gap = gaps if job.scale is None else gaps * job.scale[seed, col]
+        gap = gap.astype(X.dtype).astype(np.float64)
         on = (y[base] == job.label) & (y[toward] == job.label) & (gap >= 0) & (gap <= 1)
-        if job.scale is not None or job.step_size != 1.0:
-            on[:] = False
         parts.append((start + np.flatnonzero(on), base[on], toward[on], gap[on]))
         start += pairs.size
     if not parts:
