@@ -90,6 +90,10 @@ def main(argv=None) -> int:
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.command = command_line(__file__, argv)
+    if args.n_jobs == -1:
+        # every core for BLAS / OpenMP too, as both sides would get in normal use
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, str(os.cpu_count()))
     if args.measure:
         print(json.dumps(_measure(json.loads(args.measure))))
         return 0
