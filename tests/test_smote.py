@@ -452,8 +452,11 @@ def test_reported_segments_are_where_the_rows_are(sampler, dtype):
     X_res, y_res = sampler.fit_resample(X, y, _trace=trace)
     seg, = trace
     assert seg.rows.size > 0
-    assert np.all(seg.rows >= len(y)) and np.all(seg.base < len(y)) and np.all(seg.toward < len(y))
-    assert np.all(y[seg.base] == y_res[seg.rows]) and np.all(y[seg.toward] == y_res[seg.rows])
+    assert np.all(seg.rows >= len(y))  # synthetic rows ...
+    assert np.all(seg.base < len(y))  # ... between original rows ...
+    assert np.all(seg.toward < len(y))
+    assert np.all(y[seg.base] == y_res[seg.rows])  # ... of their own class
+    assert np.all(y[seg.toward] == y_res[seg.rows])
     assert np.all((seg.gap >= 0) & (seg.gap <= 1))
     made = X[seg.base] + seg.gap.astype(dtype)[:, None] * (X[seg.toward] - X[seg.base])
     np.testing.assert_allclose(X_res[seg.rows], made, rtol=1e-5 if dtype == np.float32 else 1e-12,

@@ -34,14 +34,16 @@ def _proba_and_cost(draw_k=3):
 @settings(max_examples=60, deadline=None)
 @given(_proba_and_cost())
 def test_bayes_minimum_risk_equals_brute_force(pair):
-    """Check that the decision equals a brute-force argmin of sum_i p_i C[i, j] per row."""
+    """Check that the decision equals a brute-force argmin of sum_i p_i C[i, j] per row (on an
+    exact tie, summed in another order, any of the tied classes is right)."""
     raw, cost = pair
     proba = raw / raw.sum(axis=1, keepdims=True)
-    expected = []
-    for row in proba:
-        risks = [sum(row[i] * cost[i, j] for i in range(3)) for j in range(3)]
-        expected.append(int(np.argmin(risks)))
-    assert bayes_minimum_risk(proba, cost).tolist() == expected
+    for row, pick in zip(proba, bayes_minimum_risk(proba, cost), strict=True):
+        risks = np.array([sum(row[i] * cost[i, j] for i in range(3)) for j in range(3)])
+        tol = 1e-12 * max(1.0, risks.max())
+        assert risks[pick] <= risks.min() + tol
+        if np.sort(risks)[1] - risks.min() > tol:  # a clear minimum: exactly it
+            assert pick == int(np.argmin(risks))
 
 
 @settings(max_examples=60, deadline=None)
