@@ -1,9 +1,17 @@
-"""Root pytest configuration: what doctest collection must not import, and thread limits."""
+"""Root pytest configuration: what doctest collection must not import, thread limits, and
+hypothesis' CI profile."""
 
 import importlib.util
 import os
 
 import pytest
+from hypothesis import settings
+
+# Under CI the property tests draw the same examples on every run (a gate must not depend on
+# luck); elsewhere they explore new examples each run, and a failure prints its reproducer.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 collect_ignore = ["src/unskew/__main__.py"]
 
