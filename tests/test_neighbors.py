@@ -443,3 +443,18 @@ def test_neighbor_index_blocked_threads_give_the_same_answer(monkeypatch):
     three = NeighborIndex(n_neighbors=5, algorithm="exact", n_jobs=3).fit(X).kneighbors()
     np.testing.assert_array_equal(one[1], three[1])
     np.testing.assert_array_equal(one[0], three[0])
+
+
+def test_proofs_do_not_depend_on_threads():
+    """Check that the partition and the purity proofs give the same answer on 1 or 2 threads."""
+    from unskew.resampling import SMOTE
+
+    X, y = make_classification(n_samples=6000, n_features=8, weights=[0.9], flip_y=0.02,
+                               random_state=0)
+    trace = []
+    X, y = SMOTE(random_state=0).fit_resample(X, y, _trace=trace)
+    one = pure_neighbourhoods(X, y, np.arange(y.size), 4, segments=trace[0])
+    two = pure_neighbourhoods(X, y, np.arange(y.size), 4, segments=trace[0], n_jobs=2)
+    np.testing.assert_array_equal(one, two)
+    assert 0.5 < one.mean() < 1.0  # a real mix of proven and unproven rows
+    np.testing.assert_array_equal(KMeansPartition(X, n_jobs=2).labels, KMeansPartition(X).labels)

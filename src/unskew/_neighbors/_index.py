@@ -27,7 +27,6 @@ Backends and how ``algorithm="auto"`` picks one (Euclidean distance throughout):
 from __future__ import annotations
 
 import numbers
-from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 
 import numpy as np
@@ -37,10 +36,10 @@ from sklearn.base import BaseEstimator
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, check_is_fitted
-from threadpoolctl import threadpool_limits
 
 from .._utils._optional import require
 from ._brute import exact_kneighbors, prepare_reference
+from ._threads import map_in_threads
 
 __all__ = ["ALGORITHMS", "AUTO_APPROXIMATE_MIN_ROWS", "NeighborIndex", "kneighbors"]
 
@@ -290,16 +289,14 @@ class NeighborIndex(BaseEstimator):
     def _exact_in_threads(self, Q, k):
         """:func:`exact_kneighbors` on ``n_jobs`` threads, each on its share of the queries.
 
-        numpy releases the GIL in the GEMM and in the passes over each block, so threads scale;
-        BLAS is held to one thread meanwhile, or the two kinds of threads would fight.
+        (See :mod:`unskew._neighbors._threads` for why threads scale here.)
         """
         threads = min(self._threads(), max(1, Q.shape[0] // _QUERIES_PER_THREAD))
         if threads == 1:
             return exact_kneighbors(Q, self._reference, k)
         bounds = np.linspace(0, Q.shape[0], threads + 1).astype(int)
-        with threadpool_limits(1), ThreadPoolExecutor(threads) as pool:
-            parts = list(pool.map(lambda span: exact_kneighbors(
-                Q[span[0]:span[1]], self._reference, k), pairwise(bounds)))
+        parts = map_in_threads(lambda span: exact_kneighbors(
+            Q[span[0]:span[1]], self._reference, k), pairwise(bounds), threads)
         return tuple(np.concatenate(arrays) for arrays in zip(*parts, strict=True))
 
     def _approximate_search(self, Q, k):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._threads import map_in_threads
+
 __all__ = ["KMeansPartition"]
 
 _ROWS_PER_CLUSTER = 512
@@ -29,6 +31,8 @@ class KMeansPartition:
         Centred dense rows.
     seed : int, default=0
         Seed of the initial centres (the bounds stay valid for any seed).
+    n_jobs : int or None, default=None
+        Threads for the assignments (the partition does not depend on it).
 
     Examples
     --------
@@ -40,10 +44,11 @@ class KMeansPartition:
     [1.0, 1.0, 2.0, 2.0]
     """
 
-    def __init__(self, Z, seed: int = 0):
+    def __init__(self, Z, seed: int = 0, n_jobs=None):
         self.Z64 = np.asarray(Z, dtype=np.float64)
         self.Z = self.Z64.astype(np.float32)
         self.sq = np.einsum("ij,ij->i", self.Z, self.Z)
+        self.n_jobs = n_jobs
         n = self.Z.shape[0]
         n_clusters = max(1, n // _ROWS_PER_CLUSTER)
         rng = np.random.default_rng(seed)
@@ -70,37 +75,42 @@ class KMeansPartition:
         c_sq = np.einsum("ij,ij->i", centres, centres)
         labels = np.empty(self.Z.shape[0], dtype=np.int64)
         step = max(1, _BLOCK_ENTRIES // max(1, centres.shape[0]))
-        for s in range(0, self.Z.shape[0], step):
+
+        def block(s):
             labels[s:s + step] = (c_sq[None, :] - 2 * self.Z[s:s + step] @ centres.T).argmin(1)
+
+        map_in_threads(block, range(0, self.Z.shape[0], step), self.n_jobs)
         return labels
 
     def members(self, cluster: int) -> np.ndarray:
         """Rows of one cluster."""
         return self.order[self.bounds[cluster]:self.bounds[cluster + 1]]
 
-    def kth_upper_bound(self, rows, k: int, nprobe: int, codes=None):
+    def kth_upper_bound(self, rows, k: int, nprobe: int, codes=None, n_jobs=None):
         """Upper bound on the distance from each of ``rows`` to its ``k``-th nearest row.
 
         The row itself counts (at distance 0), as in ``kneighbors(X[rows], k)``. ``inf`` where
         fewer than ``k`` candidates were seen. With ``codes`` (class codes of all rows), also
-        return whether the ``k`` rows found all share the row's class.
+        return whether the ``k`` rows found all share the row's class. ``n_jobs`` threads share
+        the clusters (the answer does not depend on it).
         """
         rows = np.asarray(rows, dtype=np.int64)
         out = np.full(rows.shape[0], np.inf)
         same = np.zeros(rows.shape[0], dtype=bool)
         if rows.size:
-            self._search(rows, k, nprobe, codes, out, same)
+            self._search(rows, k, nprobe, codes, out, same, n_jobs)
         return out if codes is None else (out, same)
 
-    def _search(self, rows, k, nprobe, codes, out, same):
+    def _search(self, rows, k, nprobe, codes, out, same, n_jobs=None):
         by_cluster = np.argsort(self.labels[rows], kind="stable")
         cuts = np.searchsorted(self.labels[rows][by_cluster],
                                np.arange(self.probe_order.shape[0] + 1))
-        for cluster in np.flatnonzero(np.diff(cuts)):
+
+        def one_cluster(cluster):
             pos = by_cluster[cuts[cluster]:cuts[cluster + 1]]
             cand = np.concatenate([self.members(c) for c in self.probe_order[cluster, :nprobe]])
             if cand.size < k:
-                continue
+                return
             # [-2 z, |z|^2] so that one GEMM gives |z|^2 - 2 q.z (the query's norm is constant)
             Za = np.hstack([-2 * self.Z[cand], self.sq[cand, None]])
             step = max(1, _BLOCK_ENTRIES // cand.size)
@@ -115,3 +125,6 @@ class KMeansPartition:
                 out[p] = np.sqrt(np.einsum("ijk,ijk->ij", diff, diff).max(axis=1))
                 if codes is not None:
                     same[p] = (codes[nearest] == codes[q][:, None]).all(axis=1)
+
+        # clusters hold disjoint rows, so threads write disjoint slots of out / same
+        map_in_threads(one_cluster, np.flatnonzero(np.diff(cuts)), n_jobs)

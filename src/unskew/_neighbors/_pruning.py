@@ -39,6 +39,7 @@ import numpy as np
 
 from ._brute import min_sq_distances, rounding_bound
 from ._partition import KMeansPartition
+from ._threads import map_in_threads
 
 __all__ = ["Segments", "pure_neighbourhoods"]
 
@@ -66,7 +67,7 @@ class Segments(NamedTuple):
 
 
 def pure_neighbourhoods(X, codes, rows, k: int, *, seed: int = 0,
-                        segments: Segments | None = None) -> np.ndarray:
+                        segments: Segments | None = None, n_jobs=None) -> np.ndarray:
     """Mask over ``rows``: True where the ``k`` nearest rows of ``X`` surely share its class.
 
     Parameters
@@ -84,6 +85,9 @@ def pure_neighbourhoods(X, codes, rows, k: int, *, seed: int = 0,
     segments : Segments, optional
         Where synthetic rows of X lie; their bounds then come from their segments instead of a
         search over all rows (same proof, far cheaper when they are many).
+    n_jobs : int or None, default=None
+        Threads for the partition's bounds and the segment bounds (joblib's reading); the
+        answer does not depend on it.
 
     Returns
     -------
@@ -114,8 +118,9 @@ def pure_neighbourhoods(X, codes, rows, k: int, *, seed: int = 0,
     # round one, on every row: a cheap bound, and a hint: a row whose nearest rows in its own
     # cluster include another class is very likely impure, so it goes straight to the exact
     # search instead of paying for the lower bound and more rounds
-    partition = KMeansPartition(Z, seed=seed)
-    upper, hopeful = partition.kth_upper_bound(rows, k, _NPROBE_ROUNDS[0], codes=codes)
+    partition = KMeansPartition(Z, seed=seed, n_jobs=n_jobs)
+    upper, hopeful = partition.kth_upper_bound(rows, k, _NPROBE_ROUNDS[0], codes=codes,
+                                               n_jobs=n_jobs)
     todo = np.flatnonzero(hopeful)
 
     drift = None
@@ -126,20 +131,21 @@ def pure_neighbourhoods(X, codes, rows, k: int, *, seed: int = 0,
         on = drift <= 64 * float(np.finfo(np.float32).eps) * scale
         segments, drift = Segments(*(column[on] for column in segments)), drift[on]
     lower = np.full(rows.shape[0], -np.inf)
-    lower[todo] = _other_class_lower(Z, z_sq, codes, rows[todo], segments, drift)
+    lower[todo] = _other_class_lower(Z, z_sq, codes, rows[todo], segments, drift, n_jobs)
     for nprobe in (*_NPROBE_ROUNDS[1:], None):
         ok = upper[todo] ** 2 + slack[todo] < lower[todo] - slack[todo]
         proven[todo[ok]] = True
         todo = todo[~ok]
         if nprobe is None or todo.size == 0 or ok.mean() < _MIN_ROUND_GAIN:
             break
-        bound, hopeful = partition.kth_upper_bound(rows[todo], k, nprobe, codes=codes)
+        bound, hopeful = partition.kth_upper_bound(rows[todo], k, nprobe, codes=codes,
+                                                   n_jobs=n_jobs)
         upper[todo] = np.minimum(upper[todo], bound)
         todo = todo[hopeful]
     return proven
 
 
-def _other_class_lower(Z, z_sq, codes, targets, segments, drift):
+def _other_class_lower(Z, z_sq, codes, targets, segments, drift, n_jobs=None):
     """Lower bounds on the squared distance from each of ``targets`` to another class."""
     n_features = Z.shape[1]
     out = np.empty(targets.shape[0])
@@ -164,7 +170,7 @@ def _other_class_lower(Z, z_sq, codes, targets, segments, drift):
             away = codes[segments.rows] != c
             if away.any():
                 line = _segment_lower(Z, z_sq, direct, segments.base[away],
-                                      segments.toward[away], segments.gap[away])
+                                      segments.toward[away], segments.gap[away], n_jobs)
                 reach = np.sqrt(np.maximum(line, 0.0)) - drift[away].max()
                 found = np.minimum(found, np.where(reach > 0, reach, 0.0) ** 2)
         bound = np.empty(Z.shape[0])
@@ -203,7 +209,7 @@ def _max(values) -> float:
     return float(values.max()) if values.size else 0.0
 
 
-def _segment_lower(Z, z_sq, queries, base, toward, gap):
+def _segment_lower(Z, z_sq, queries, base, toward, gap, n_jobs=None):
     """Squared distance from each query row to the nearest of the segments the rows lie on.
 
     Row ``i`` lies on ``p + s u`` with ``p = Z[base[i]]``, ``u`` the unit direction towards
@@ -241,15 +247,15 @@ def _segment_lower(Z, z_sq, queries, base, toward, gap):
     # float32 rounding of |x - p|^2 and of s (2 a - s) (|u| = 1), both below this
     rb = 4 * rounding_bound(Z.shape[1], np.float32)
     step = max(1, _LINE_BLOCK_ENTRIES // bases.size)
-    s = np.empty((min(step, queries.shape[0]), bases.size), dtype=np.float32)
-    for start in range(0, queries.shape[0], step):
+    p_max = z_sq[bases].max()
+
+    def block(start):
         q = queries[start:start + step]
         Zq = Z[q].astype(np.float32)
         Zq1 = np.hstack([Zq, np.ones((q.size, 1), np.float32)])
-        gain = None
+        gain, s = None, np.empty((q.size, bases.size), dtype=np.float32)
         for Ucol, lo_col, hi_col in columns:
             a = Zq1 @ Ucol
-            s = s[:q.size]
             # two in-place passes: np.clip with per-column bounds is several times slower
             np.maximum(a, lo_col, out=s)
             np.minimum(s, hi_col, out=s)
@@ -262,5 +268,7 @@ def _segment_lower(Z, z_sq, queries, base, toward, gap):
         dist += z_sq[q][:, None].astype(np.float32)
         dist += pb_sq
         dist -= gain
-        out[start:start + step] = dist.min(axis=1) - rb * (z_sq[q] + z_sq[bases].max())
+        out[start:start + step] = dist.min(axis=1) - rb * (z_sq[q] + p_max)
+
+    map_in_threads(block, range(0, queries.shape[0], step), n_jobs)
     return out

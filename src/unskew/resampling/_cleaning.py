@@ -156,7 +156,8 @@ def tomek_links(X, codes, target_codes, *, n_jobs=None, index=None,
     nearest = np.full(n, -1, dtype=np.intp)
     first = np.flatnonzero(codes != largest)
     if segments is not None and not sp.issparse(X) and _is_exact_euclidean(nn):
-        first = first[~pure_neighbourhoods(X, codes, first, 2, segments=segments)]
+        first = first[~pure_neighbourhoods(X, codes, first, 2, segments=segments,
+                                           n_jobs=n_jobs)]
     nearest[first] = _nearest_other(nn, X, first)
     crossing = first[codes[nearest[first]] != codes[first]]
     # a partner never searched keeps -1, so it is not mutual: it was proven pure (its nearest
@@ -336,7 +337,7 @@ class EditedNearestNeighbours(_NeighbourCleaner):
         if (not sp.issparse(X) and X.shape[0] >= _PRUNE_MIN_ROWS
                 and _is_exact_euclidean(self.nn_)):
             search = candidates[~pure_neighbourhoods(X, codes, candidates, k,
-                                                     segments=_segments)]
+                                                     segments=_segments, n_jobs=self.n_jobs)]
         if search.size:
             neigh = self.nn_.kneighbors(X[search], return_distance=False)[:, 1:]
             stays[search] = _agrees(codes[neigh], codes[search], classes.size, self.kind_sel)
