@@ -32,7 +32,7 @@ class KMeansPartition:
     seed : int, default=0
         Seed of the initial centres (the bounds stay valid for any seed).
     n_jobs : int or None, default=None
-        Threads for the assignments (the partition does not depend on it).
+        Threads for the assignments and the bounds (the answers do not depend on it).
 
     Examples
     --------
@@ -86,22 +86,21 @@ class KMeansPartition:
         """Rows of one cluster."""
         return self.order[self.bounds[cluster]:self.bounds[cluster + 1]]
 
-    def kth_upper_bound(self, rows, k: int, nprobe: int, codes=None, n_jobs=None):
+    def kth_upper_bound(self, rows, k: int, nprobe: int, codes=None):
         """Upper bound on the distance from each of ``rows`` to its ``k``-th nearest row.
 
         The row itself counts (at distance 0), as in ``kneighbors(X[rows], k)``. ``inf`` where
         fewer than ``k`` candidates were seen. With ``codes`` (class codes of all rows), also
-        return whether the ``k`` rows found all share the row's class. ``n_jobs`` threads share
-        the clusters (the answer does not depend on it).
+        return whether the ``k`` rows found all share the row's class.
         """
         rows = np.asarray(rows, dtype=np.int64)
         out = np.full(rows.shape[0], np.inf)
         same = np.zeros(rows.shape[0], dtype=bool)
         if rows.size:
-            self._search(rows, k, nprobe, codes, out, same, n_jobs)
+            self._search(rows, k, nprobe, codes, out, same)
         return out if codes is None else (out, same)
 
-    def _search(self, rows, k, nprobe, codes, out, same, n_jobs=None):
+    def _search(self, rows, k, nprobe, codes, out, same):
         by_cluster = np.argsort(self.labels[rows], kind="stable")
         cuts = np.searchsorted(self.labels[rows][by_cluster],
                                np.arange(self.probe_order.shape[0] + 1))
@@ -127,4 +126,4 @@ class KMeansPartition:
                     same[p] = (codes[nearest] == codes[q][:, None]).all(axis=1)
 
         # clusters hold disjoint rows, so threads write disjoint slots of out / same
-        map_in_threads(one_cluster, np.flatnonzero(np.diff(cuts)), n_jobs)
+        map_in_threads(one_cluster, np.flatnonzero(np.diff(cuts)), self.n_jobs)

@@ -48,7 +48,7 @@ _NPROBE_ROUNDS = (1, 8, 32)
 # stop refining when a round proves fewer than this share of the rows it looked at
 _MIN_ROUND_GAIN = 0.1
 # (query x seed row) entries per block of the segment bound
-_LINE_BLOCK_ENTRIES = 500_000
+_SEGMENT_BLOCK_ENTRIES = 500_000
 
 
 class Segments(NamedTuple):
@@ -119,8 +119,7 @@ def pure_neighbourhoods(X, codes, rows, k: int, *, seed: int = 0,
     # cluster include another class is very likely impure, so it goes straight to the exact
     # search instead of paying for the lower bound and more rounds
     partition = KMeansPartition(Z, seed=seed, n_jobs=n_jobs)
-    upper, hopeful = partition.kth_upper_bound(rows, k, _NPROBE_ROUNDS[0], codes=codes,
-                                               n_jobs=n_jobs)
+    upper, hopeful = partition.kth_upper_bound(rows, k, _NPROBE_ROUNDS[0], codes=codes)
     todo = np.flatnonzero(hopeful)
 
     drift = None
@@ -138,8 +137,7 @@ def pure_neighbourhoods(X, codes, rows, k: int, *, seed: int = 0,
         todo = todo[~ok]
         if nprobe is None or todo.size == 0 or ok.mean() < _MIN_ROUND_GAIN:
             break
-        bound, hopeful = partition.kth_upper_bound(rows[todo], k, nprobe, codes=codes,
-                                                   n_jobs=n_jobs)
+        bound, hopeful = partition.kth_upper_bound(rows[todo], k, nprobe, codes=codes)
         upper[todo] = np.minimum(upper[todo], bound)
         todo = todo[hopeful]
     return proven
@@ -246,7 +244,7 @@ def _segment_lower(Z, z_sq, queries, base, toward, gap, n_jobs=None):
     pb_sq = z_sq[bases].astype(np.float32)
     # float32 rounding of |x - p|^2 and of s (2 a - s) (|u| = 1), both below this
     rb = 4 * rounding_bound(Z.shape[1], np.float32)
-    step = max(1, _LINE_BLOCK_ENTRIES // bases.size)
+    step = max(1, _SEGMENT_BLOCK_ENTRIES // bases.size)
     p_max = z_sq[bases].max()
 
     def block(start):

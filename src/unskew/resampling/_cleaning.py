@@ -154,7 +154,8 @@ def tomek_links(X, codes, target_codes, *, n_jobs=None, index=None,
         index = NeighborIndex(n_neighbors=2, algorithm="exact", n_jobs=n_jobs)
     nn = index.fit(X)
     nearest = np.full(n, -1, dtype=np.intp)
-    first = np.flatnonzero(codes != largest)
+    outside = np.flatnonzero(codes != largest)
+    first = outside
     if segments is not None and not sp.issparse(X) and _is_exact_euclidean(nn):
         first = first[~pure_neighbourhoods(X, codes, first, 2, segments=segments,
                                            n_jobs=n_jobs)]
@@ -162,7 +163,7 @@ def tomek_links(X, codes, target_codes, *, n_jobs=None, index=None,
     crossing = first[codes[nearest[first]] != codes[first]]
     # a partner never searched keeps -1, so it is not mutual: it was proven pure (its nearest
     # row is of its own class), or it is in `first` and was searched
-    second = np.setdiff1d(nearest[crossing], np.flatnonzero(codes != largest))
+    second = np.setdiff1d(nearest[crossing], outside)
     nearest[second] = _nearest_other(nn, X, second)
     searched = np.flatnonzero(nearest >= 0)
     partner = nearest[searched]

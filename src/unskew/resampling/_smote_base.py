@@ -79,10 +79,11 @@ class _Job:
 
 def _segments(X, y, jobs, draws) -> Segments:
     """Where the synthetic rows lie: those drawn between two rows of their own class."""
+    empty = Segments(*(np.empty(0, dtype=dt) for dt in (np.int64,) * 3 + (np.float64,)))
+    if X.dtype.kind != "f":
+        return empty  # rows cast back to an integer dtype are off their segments
     parts, start = [], X.shape[0]
     for job, (pairs, gaps) in zip(jobs, draws, strict=True):
-        if X.dtype.kind != "f":
-            break  # rows cast back to an integer dtype are off their segments
         seed, col = np.divmod(pairs, job.neighbors.shape[1])
         base, toward = job.base[seed], job.neighbors[seed, col]
         # the gap the row was computed with (step_size is in the draws already; rounded to X's
@@ -94,7 +95,7 @@ def _segments(X, y, jobs, draws) -> Segments:
         parts.append((start + np.flatnonzero(on), base[on], toward[on], gap[on]))
         start += pairs.size
     if not parts:
-        return Segments(*(np.empty(0, dtype=dt) for dt in (np.int64,) * 3 + (np.float64,)))
+        return empty
     return Segments(*(np.concatenate(column) for column in zip(*parts, strict=True)))
 
 
