@@ -158,9 +158,8 @@ def _other_class_lower(Z, z_sq, codes, targets, segments, drift, n_jobs=None):
         on_segment = synthetic[rows]
         seg = slot[rows[on_segment]] if on_segment.any() else np.empty(0, dtype=np.int64)
         # rows searched directly: the original targets, and the ends of the synthetic ones
-        direct = np.unique(np.concatenate([rows[~on_segment], segments.base[seg],
-                                           segments.toward[seg]]) if seg.size
-                           else rows[~on_segment])
+        ends = [segments.base[seg], segments.toward[seg]] if seg.size else []
+        direct = np.unique(np.concatenate([rows[~on_segment], *ends]))
         others = np.flatnonzero((codes != c) & ~synthetic)
         found = min_sq_distances(Z[direct], Z[others], dtype=np.float32)
         found -= rounding_bound(n_features, np.float32) * (z_sq[direct] + _max(z_sq[others]))
