@@ -392,6 +392,21 @@ def test_exact_kneighbors_solved_rows_equal_sklearn(X, k, block_entries, data):
     assert np.all(gap[solved] <= np.broadcast_to(allowed, gap.shape)[solved])
 
 
+@pytest.mark.parametrize("k", [1, 4, 12])
+@pytest.mark.parametrize("duplicated", [False, True], ids=["distinct", "duplicates"])
+def test_exact_kneighbors_over_many_reference_blocks(k, duplicated):
+    """Check the grouped filter across blocks of 1,024 references (the last one ragged)."""
+    X, _ = make_classification(n_samples=3001, n_features=20, random_state=k)
+    if duplicated:
+        X[1500:] = X[:1501]
+    Q = X[::7] + 0.05
+    _, ind, solved = exact_kneighbors(Q, X, k)
+    ref_ind = NearestNeighbors(n_neighbors=k).fit(X).kneighbors(Q, return_distance=False)
+    np.testing.assert_array_equal(ind[solved], ref_ind[solved])
+    # only exact ties stay unsolved: every query here has them (duplicated) or none
+    assert solved.all() if not duplicated else not solved.any()
+
+
 def test_exact_kneighbors_gives_up_on_massive_ties(monkeypatch):
     """Check that a query tied with thousands of rows is left unsolved, its neighbours exact."""
     monkeypatch.setattr(_index, "_BLOCKED_MIN_ENTRIES", 0)
