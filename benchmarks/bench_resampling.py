@@ -18,6 +18,7 @@ import argparse
 import csv
 import hashlib
 import json
+import os
 import resource
 import time
 from pathlib import Path
@@ -81,7 +82,7 @@ def _measure(spec: dict) -> dict:
         return {"seconds": seconds, "peak_mb": resource.getrusage(
             resource.RUSAGE_SELF).ru_maxrss / 1024 - base, "rows_hash": ""}
     row = {name: (ours, peer) for name, ours, peer in ROWS}[spec["name"]]
-    resampler = row[0 if spec["side"] == "ours" else 1]()
+    resampler = row[0 if spec["side"] == "ours" else 1]().set_params(n_jobs=spec.get("n_jobs"))
     base = rss_mb()
     start = time.perf_counter()
     resampler.fit_resample(X, y)
@@ -110,12 +111,25 @@ def main(argv=None) -> int:
                         help="comma-separated data sets (default: %(default)s)")
     parser.add_argument("--sizes", default=None,
                         help="comma-separated row counts (default: 50000,200000,1000000)")
+    parser.add_argument("--resamplers", default=",".join(name for name, _, _ in ROWS),
+                        help="comma-separated resamplers (default: %(default)s)")
+    parser.add_argument("--multiclass-max-rows", type=int, default=200_000,
+                        help="largest size the multi-class data sets are run at")
+    parser.add_argument("--skip-search", action="store_true",
+                        help="leave out the all-rows search table")
+    parser.add_argument("--n-jobs", type=int, default=None,
+                        help="n_jobs of both sides (default: None, one thread); with -1 also "
+                             "export OMP_NUM_THREADS/OPENBLAS_NUM_THREADS to the core count")
     parser.add_argument("--stem", default=None,
                         help="result file name (default: bench_resampling[_quick]); a subset "
                              "run can go to its own file")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.command = command_line(__file__, argv)
+    if args.n_jobs == -1:
+        # every core for BLAS / OpenMP too, as both sides would get in normal use
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, str(os.cpu_count()))
     if args.measure:
         print(json.dumps(_measure(json.loads(args.measure))))
         return 0
@@ -128,21 +142,25 @@ def main(argv=None) -> int:
     if unknown:
         parser.error(f"unknown data sets {unknown}; choose from {list(DATASETS)}")
     capped = set(filter(None, args.peer_capped.split(",")))
+    chosen = set(filter(None, args.resamplers.split(",")))
+    unknown = sorted(chosen - {name for name, _, _ in ROWS})
+    if unknown:
+        parser.error(f"unknown resamplers {unknown}; choose from {[r[0] for r in ROWS]}")
     records = []
     for dataset in datasets:
         for n in sizes:
-            if n > 200_000 and dataset != "binary 1:99":
+            if n > args.multiclass_max_rows and dataset != "binary 1:99":
                 continue  # multi-class cleaning stays O(n^2) in its impure rows (see the notes)
-            for name, _, _ in ROWS:
+            for name in (name for name, _, _ in ROWS if name in chosen):
                 rec = {"dataset": dataset, "n": n, "resampler": name}
                 for side in ("ours", "peer"):
                     largest = n == max(sizes)
                     if side == "peer" and n > args.peer_max_rows and not (
-                            largest and name in capped and dataset == "binary 1:99"):
+                            largest and name in capped):
                         rec[side] = {}
                         continue
                     spec = {"kind": "resample", "dataset": dataset, "n": n, "name": name,
-                            "side": side}
+                            "side": side, "n_jobs": args.n_jobs}
                     rec[side] = run_one(spec, args.cap_s)
                     print(dataset, n, name, side, rec[side], flush=True)
                 records.append(rec)
@@ -150,13 +168,13 @@ def main(argv=None) -> int:
     search = []
     n_search = 5_000 if args.quick else 200_000
     tmp = RESULTS / "_search_{}.npy"
-    for backend in ("exact", "hnsw"):
+    for backend in () if args.skip_search else ("exact", "hnsw"):
         spec = {"kind": "search", "dataset": "binary 1:99", "n": n_search, "side": backend,
                 "save": str(tmp).format(backend)}
         search.append((backend, run_one(spec, args.cap_s)))
         print("search", backend, search[-1][1], flush=True)
     recall = None
-    if all(not r.get("timeout") and "error" not in r for _, r in search):
+    if search and all(not r.get("timeout") and "error" not in r for _, r in search):
         exact, approx = (np.load(str(tmp).format(b)) for b in ("exact", "hnsw"))
         recall = float(np.mean([len(set(a) & set(e)) / e.size
                                 for a, e in zip(approx, exact, strict=True)]))
@@ -185,7 +203,10 @@ def write_results(records, search, recall, n_search, args) -> None:
         "# Resampling benchmark: unskew vs imbalanced-learn 0.14.2",
         "",
         f"`{args.command}`; "
-        "make_classification, 20 features, random_state=0; one thread (OMP/OpenBLAS=1); each "
+        "make_classification, 20 features, random_state=0; "
+        + ("one thread (OMP/OpenBLAS=1)" if args.n_jobs is None else
+           f"n_jobs={args.n_jobs} on both sides, OMP/OpenBLAS threads "
+           f"{os.environ.get('OMP_NUM_THREADS', '1')}") + "; each "
         "measurement in its own subprocess, capped at "
         f"{args.cap_s:.0f} s. Peak memory: growth of the peak RSS over the data already "
         "loaded. The machine was shared with other jobs, so compare ratios within a run, "
@@ -205,6 +226,9 @@ def write_results(records, search, recall, n_search, args) -> None:
                      f"{cell(o, 'seconds', '{:.2f}')} | {cell(p, 'seconds', '{:.2f}')} | {ratio} "
                      f"| {cell(o, 'peak_mb', '{:.0f}')} | {cell(p, 'peak_mb', '{:.0f}')} | "
                      f"{same} |")
+    if not search:
+        (RESULTS / f"{stem}.md").write_text("\n".join(lines) + "\n")
+        return
     lines += ["", f"## All-rows 6-NN search, {n_search:,} x 20 (what SMOTE-Tomek / SMOTE-ENN "
               "need after balancing)", "", "| backend | seconds | peak MB |", "|---|---:|---:|"]
     for backend, res in search:
