@@ -63,14 +63,20 @@ def test_segment_proofs_keep_imblearn_rows(ours, peer, n_classes, dtype, seed, m
 
     monkeypatch.setattr(_cleaning, "_PRUNE_MIN_ROWS", 0)
     seen = []
-    prove = _cleaning.pure_neighbourhoods
+    prove, edit = _cleaning.pure_neighbourhoods, _cleaning.edited_neighbourhoods
 
-    def spy(X, codes, rows, k, **kwargs):
+    def spy(X, codes, rows, k, **kwargs):  # Tomek links
         proven = prove(X, codes, rows, k, **kwargs)
         seen.append((kwargs.get("segments"), rows[proven]))
         return proven
 
+    def edit_spy(X, codes, rows, k, **kwargs):  # ENN: proven pure = all k - 1 of its class
+        own, impure = edit(X, codes, rows, k, **kwargs)
+        seen.append((kwargs.get("segments"), rows[own == k - 1]))
+        return own, impure
+
     monkeypatch.setattr(_cleaning, "pure_neighbourhoods", spy)
+    monkeypatch.setattr(_cleaning, "edited_neighbourhoods", edit_spy)
     weights = [0.85, 0.15] if n_classes == 2 else [0.6, 0.25, 0.1, 0.05]
     # classes apart enough that most rows can be proven pure, with some label noise
     X, y = make_classification(n_samples=400, n_features=5, n_informative=3,

@@ -14,7 +14,9 @@ from sklearn.neighbors import NearestNeighbors
 from unskew._neighbors import (
     ALGORITHMS,
     NeighborIndex,
+    _brute,
     _index,
+    edited_neighbourhoods,
     kneighbors,
     pure_neighbourhoods,
 )
@@ -272,6 +274,42 @@ def test_segment_proofs_match_a_search_on_separated_rows():
     assert bounded.mean() > searched.mean() - 0.05
 
 
+def _imblearn_neighbourhoods(X, k):
+    """imbalanced-learn's reading: kneighbors(X, k) without its first column."""
+    return NearestNeighbors(n_neighbors=k).fit(X).kneighbors(X, return_distance=False)[:, 1:]
+
+
+@settings(max_examples=40, deadline=None)
+@given(X=arrays(np.int64, st.tuples(st.integers(8, 80), st.integers(1, 3)),
+                elements=st.integers(0, 4)),
+       k=st.integers(2, 5), data=st.data())
+def test_edited_neighbourhoods_claims_hold(X, k, data):
+    """Check every claim against scikit-learn's neighbours as imbalanced-learn reads them, on
+    grids full of ties and of duplicates across classes (the row itself may not come first)."""
+    codes = data.draw(arrays(np.int64, X.shape[0], elements=st.integers(0, 2)))
+    X = X.astype(data.draw(st.sampled_from([np.float64, np.float32])))
+    k = min(k, X.shape[0])
+    own, impure = edited_neighbourhoods(X, codes, np.arange(X.shape[0]), k)
+    same = codes[_imblearn_neighbourhoods(X, k)] == codes[:, None]
+    assert np.all(own <= same.sum(axis=1))
+    assert not np.any(impure & same.all(axis=1))
+
+
+def test_edited_neighbourhoods_decides_most_rows():
+    """Check that on overlapping classes with label noise most impure rows are proven impure
+    (the own-class search), pure ones pure, and a row with a twin of another class is not."""
+    X, y = make_classification(n_samples=3000, n_features=6, n_informative=4, n_classes=3,
+                               flip_y=0.05, random_state=0)
+    X[1] = X[0]  # a twin: scikit-learn may list either first
+    y[1] = (y[0] + 1) % 3
+    own, impure = edited_neighbourhoods(X, y, np.arange(3000), 4)
+    same = (y[_imblearn_neighbourhoods(X, 4)] == y[:, None]).all(axis=1)
+    assert not impure[:2].any()
+    assert (own[:2] < 3).all()
+    assert impure[~same].mean() > 0.8
+    assert (own[same] == 3).mean() > 0.8
+
+
 def test_pure_neighbourhoods_proves_separated_rows():
     """Check that rows far from every other class are proven pure, and boundary rows are not."""
     X, y = make_blobs(n_samples=2000, centers=[[0, 0], [0, 3]], cluster_std=0.5, random_state=0)
@@ -324,11 +362,11 @@ def test_neighbor_index_blocked_is_used_above_size_rule(monkeypatch):
     """Check that the exact backend calls the blocked search only above the size threshold."""
     calls = []
 
-    def spy(Q, R, k):
+    def spy(Q, R, k, n_jobs=None):
         calls.append(k)
         return exact_kneighbors(Q, R, k)
 
-    monkeypatch.setattr(_index, "exact_kneighbors", spy)
+    monkeypatch.setattr(_index, "exact_kneighbors_in_threads", spy)
     X = BLOCKED["dense20"]
     index = NeighborIndex(n_neighbors=3, algorithm="exact").fit(X)
     monkeypatch.setattr(_index, "_BLOCKED_MIN_ENTRIES", X.shape[0] ** 2 + 1)
@@ -452,7 +490,7 @@ def test_neighbor_index_threads_follow_joblib(monkeypatch):
 def test_neighbor_index_blocked_threads_give_the_same_answer(monkeypatch):
     """Check that the blocked search split over threads returns the one-thread answer."""
     monkeypatch.setattr(_index, "_BLOCKED_MIN_ENTRIES", 0)
-    monkeypatch.setattr(_index, "_QUERIES_PER_THREAD", 10)
+    monkeypatch.setattr(_brute, "_QUERIES_PER_THREAD", 10)
     X = BLOCKED["dense20"]
     one = NeighborIndex(n_neighbors=5, algorithm="exact").fit(X).kneighbors()
     three = NeighborIndex(n_neighbors=5, algorithm="exact", n_jobs=3).fit(X).kneighbors()

@@ -10,12 +10,16 @@ to scikit-learn.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
+from joblib import effective_n_jobs
 
-__all__ = ["Reference", "exact_kneighbors", "min_sq_distances", "prepare_reference",
-           "rounding_bound"]
+from ._threads import map_in_threads
+
+__all__ = ["Reference", "exact_kneighbors", "exact_kneighbors_in_threads", "min_sq_distances",
+           "prepare_reference", "rounding_bound"]
 
 # entries of squared distances (and of candidates kept) held at once: 4M entries = 16 MB in
 # float32, far from an n x n matrix
@@ -268,6 +272,35 @@ def exact_kneighbors(Q, R, k: int, *, block_entries: int = _BLOCK_ENTRIES, seed:
         solved = gaps.all(axis=1)
     solved &= ~given_up
     return dist, ind, solved
+
+
+# fewer queries than this per thread do not pay for the thread
+_QUERIES_PER_THREAD = 1_024
+
+
+def exact_kneighbors_in_threads(Q, R, k: int, n_jobs=None):
+    """:func:`exact_kneighbors` on up to ``n_jobs`` threads, each on its share of the queries.
+
+    (See :mod:`unskew._neighbors._threads` for why threads scale here.) ``R`` may be a
+    :class:`Reference`; the answer does not depend on the number of threads.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from unskew._neighbors._brute import exact_kneighbors_in_threads
+    >>> _, ind, _ = exact_kneighbors_in_threads(np.array([[0.0], [2.9]]),
+    ...                                         np.array([[1.0], [3.0], [7.0]]), 1, n_jobs=2)
+    >>> ind.tolist()
+    [[0], [1]]
+    """
+    ref = R if isinstance(R, Reference) else prepare_reference(R)
+    threads = min(effective_n_jobs(n_jobs), max(1, len(Q) // _QUERIES_PER_THREAD))
+    if threads <= 1:
+        return exact_kneighbors(Q, ref, k)
+    bounds = np.linspace(0, len(Q), threads + 1).astype(int)
+    parts = map_in_threads(lambda span: exact_kneighbors(Q[span[0]:span[1]], ref, k),
+                           pairwise(bounds), threads)
+    return tuple(np.concatenate(arrays) for arrays in zip(*parts, strict=True))
 
 
 def _at_or_below(g, limit):

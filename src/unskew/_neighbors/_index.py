@@ -27,7 +27,6 @@ Backends and how ``algorithm="auto"`` picks one (Euclidean distance throughout):
 from __future__ import annotations
 
 import numbers
-from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
@@ -38,8 +37,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._utils._optional import require
-from ._brute import exact_kneighbors, prepare_reference
-from ._threads import map_in_threads
+from ._brute import exact_kneighbors_in_threads, prepare_reference
 
 __all__ = ["ALGORITHMS", "AUTO_APPROXIMATE_MIN_ROWS", "NeighborIndex", "kneighbors"]
 
@@ -72,8 +70,6 @@ _HNSW_MIN_EF = 64
 # and ADASYN at 1M rows (10k queries) 2.4x faster end to end
 _BLOCKED_MIN_ENTRIES = 100_000_000
 # fewest queries worth a thread of their own in the blocked search
-_QUERIES_PER_THREAD = 1_024
-
 
 class NeighborIndex(BaseEstimator):
     """Euclidean k-nearest neighbours through one interface, exact or approximate.
@@ -287,17 +283,8 @@ class NeighborIndex(BaseEstimator):
         return (dist, ind) if return_distance else ind
 
     def _exact_in_threads(self, Q, k):
-        """:func:`exact_kneighbors` on ``n_jobs`` threads, each on its share of the queries.
-
-        (See :mod:`unskew._neighbors._threads` for why threads scale here.)
-        """
-        threads = min(self._threads(), max(1, Q.shape[0] // _QUERIES_PER_THREAD))
-        if threads == 1:
-            return exact_kneighbors(Q, self._reference, k)
-        bounds = np.linspace(0, Q.shape[0], threads + 1).astype(int)
-        parts = map_in_threads(lambda span: exact_kneighbors(
-            Q[span[0]:span[1]], self._reference, k), pairwise(bounds), threads)
-        return tuple(np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+        """:func:`exact_kneighbors` on ``n_jobs`` threads, each on its share of the queries."""
+        return exact_kneighbors_in_threads(Q, self._reference, k, self.n_jobs)
 
     def _approximate_search(self, Q, k):
         if self.backend_ == "hnsw":

@@ -86,21 +86,31 @@ class KMeansPartition:
         """Rows of one cluster."""
         return self.order[self.bounds[cluster]:self.bounds[cluster + 1]]
 
-    def kth_upper_bound(self, rows, k: int, nprobe: int, codes=None):
+    def kth_upper_bound(self, rows, k: int, nprobe: int, codes=None, foreign: bool = False):
         """Upper bound on the distance from each of ``rows`` to its ``k``-th nearest row.
 
         The row itself counts (at distance 0), as in ``kneighbors(X[rows], k)``. ``inf`` where
         fewer than ``k`` candidates were seen. With ``codes`` (class codes of all rows), also
-        return whether the ``k`` rows found all share the row's class.
+        return whether the ``k`` rows found all share the row's class; with ``foreign`` too,
+        an upper bound on the distance to the nearest row of another class (the exact distance
+        of the nearest such candidate; ``inf`` where none was seen).
         """
         rows = np.asarray(rows, dtype=np.int64)
         out = np.full(rows.shape[0], np.inf)
         same = np.zeros(rows.shape[0], dtype=bool)
+        other = np.full(rows.shape[0], np.inf) if foreign else None
         if rows.size:
-            self._search(rows, k, nprobe, codes, out, same)
-        return out if codes is None else (out, same)
+            self._search(rows, k, nprobe, codes, out, same, other)
+        if codes is None:
+            return out
+        return (out, same, other) if foreign else (out, same)
 
-    def _search(self, rows, k, nprobe, codes, out, same):
+    def _exact(self, a, b):
+        """Exact float64 distances between the row pairs ``(a, b)``."""
+        diff = self.Z64[a] - self.Z64[b]
+        return np.sqrt(np.einsum("ij,ij->i", diff, diff))
+
+    def _search(self, rows, k, nprobe, codes, out, same, other):
         by_cluster = np.argsort(self.labels[rows], kind="stable")
         cuts = np.searchsorted(self.labels[rows][by_cluster],
                                np.arange(self.probe_order.shape[0] + 1))
@@ -124,6 +134,12 @@ class KMeansPartition:
                 out[p] = np.sqrt(np.einsum("ijk,ijk->ij", diff, diff).max(axis=1))
                 if codes is not None:
                     same[p] = (codes[nearest] == codes[q][:, None]).all(axis=1)
+                if other is not None:
+                    # float32 picks the nearest candidate of another class, float64 measures it
+                    away = codes[cand][None, :] != codes[q][:, None]
+                    pick = np.where(away, block, np.inf).argmin(axis=1)
+                    seen = away[np.arange(q.size), pick]
+                    other[p[seen]] = self._exact(q[seen], cand[pick[seen]])
 
         # clusters hold disjoint rows, so threads write disjoint slots of out / same
         map_in_threads(one_cluster, np.flatnonzero(np.diff(cuts)), self.n_jobs)

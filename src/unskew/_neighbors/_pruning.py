@@ -37,11 +37,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._brute import min_sq_distances, rounding_bound
+from ._brute import exact_kneighbors_in_threads, min_sq_distances, rounding_bound
 from ._partition import KMeansPartition
 from ._threads import map_in_threads
 
-__all__ = ["Segments", "pure_neighbourhoods"]
+__all__ = ["Segments", "edited_neighbourhoods", "pure_neighbourhoods"]
 
 # clusters probed per refinement round; each round only sees the rows still unproven
 _NPROBE_ROUNDS = (1, 8, 32)
@@ -103,23 +103,105 @@ def pure_neighbourhoods(X, codes, rows, k: int, *, seed: int = 0,
     >>> pure_neighbourhoods(X, codes, np.arange(5), k=2).tolist()
     [True, True, True, False, False]
     """
-    X = np.asarray(X, dtype=np.float64)
+    return _prove(X, codes, rows, k, seed, segments, n_jobs)[0]
+
+
+def edited_neighbourhoods(X, codes, rows, k: int, *, seed: int = 0,
+                          segments: Segments | None = None, n_jobs=None):
+    """How many of each row's ``k - 1`` nearest other rows surely share its class, and whether
+    one surely does not: the two questions edited nearest neighbours asks.
+
+    Rows that :func:`pure_neighbourhoods` cannot prove pure get an exact search among the rows
+    of their own class only (a fraction of all rows), whose distances are then set against the
+    bounds on the distance to another class: the ``j`` nearest rows of the own class surely come
+    first when the ``j``-th is closer than any row of another class can be; a row of another
+    class surely comes among the ``k - 1`` when it is closer than the ``(k - 1)``-th of the own
+    class. Both allow for scikit-learn's rounding, and claim the row itself comes first (the
+    row imbalanced-learn drops from ``kneighbors(X[rows], k)``) only when no other row is within
+    rounding of it. Rows decided neither way need the exact search over all rows.
+
+    Parameters
+    ----------
+    X, codes, rows, k, seed, segments, n_jobs
+        As in :func:`pure_neighbourhoods`.
+
+    Returns
+    -------
+    own : ndarray of int of shape (len(rows),)
+        Number of the row's ``k - 1`` nearest other rows proven to share its class
+        (``k - 1``: proven pure).
+    impure : ndarray of bool of shape (len(rows),)
+        True where a row of another class is proven among them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from unskew._neighbors._pruning import edited_neighbourhoods
+    >>> X = np.array([[0.0], [0.1], [0.2], [5.0], [5.1], [5.3]])
+    >>> codes = np.array([0, 0, 0, 1, 0, 1])
+    >>> own, impure = edited_neighbourhoods(X, codes, np.arange(6), k=2)
+    >>> own.tolist(), impure.tolist()
+    ([1, 1, 1, 0, 0, 0], [False, False, False, True, True, True])
+    """
+    proven, lower, foreign, slack = _prove(X, codes, rows, k, seed, segments, n_jobs,
+                                           foreign=True)
+    rows = np.asarray(rows, dtype=np.int64)
+    own = np.where(proven, k - 1, 0)
+    impure = np.zeros(rows.shape[0], dtype=bool)
+    todo = np.flatnonzero(~proven)
+    if todo.size == 0 or k < 2:
+        return own, impure
+    X = np.asarray(X)
+    x64 = X.astype(np.float64, copy=False)
+    # the row comes first in scikit-learn's answer when nothing is within twice its rounding:
+    # known from the lower bound, else asked of a cheap check
+    alone = lower > 2 * slack
+    doubt = todo[~alone[todo]]
+    alone[doubt] = ~_foreign_twins(x64, codes, rows[doubt], 4 * slack[doubt], seed)
+    for c in np.unique(codes[rows[todo]]):
+        here = todo[codes[rows[todo]] == c]
+        members = np.flatnonzero(codes == c)
+        if members.size < k:
+            continue
+        # in X's dtype: the search allows for scikit-learn's float32 rounding on float32 rows
+        dist, _, solved = exact_kneighbors_in_threads(X[rows[here]], X[members], k, n_jobs)
+        # column 0 is the row itself (solved: nothing else of its class within rounding)
+        sq = dist[:, 1:] ** 2
+        s = slack[here, None]
+        own[here] = np.where(solved, (sq + 2 * s < lower[here, None]).sum(axis=1), 0)
+        impure[here] = solved & alone[here] & (foreign[here] + 2 * s[:, 0] < sq[:, -1])
+    return own, impure
+
+
+def _prove(X, codes, rows, k, seed, segments, n_jobs, foreign=False):
+    """:func:`pure_neighbourhoods`'s proof; also its bounds on the squared distance to another
+    class (lower; upper, with ``foreign``) and scikit-learn's rounding slack, per row."""
+    X = np.asarray(X)
+    # scikit-learn computes the distances of float32 rows in float32
+    sk_dtype = np.float32 if X.dtype == np.float32 else np.float64
+    X = X.astype(np.float64, copy=False)
     rows = np.asarray(rows, dtype=np.int64)
     proven = np.zeros(rows.shape[0], dtype=bool)
+    lower = np.full(rows.shape[0], -np.inf)
+    upper_foreign = np.full(rows.shape[0], np.inf)
     if rows.size == 0 or k > X.shape[0]:
-        return proven
+        return proven, lower, upper_foreign, np.zeros(rows.shape[0])
     n_features = X.shape[1]
     Z = X - X.mean(axis=0)
     z_sq = np.einsum("ij,ij->i", Z, Z)
     # scikit-learn computes on the raw X; its rounding is bounded through the raw norms
     x_sq = np.einsum("ij,ij->i", X, X)
-    slack = rounding_bound(n_features, np.float64) * (x_sq[rows] + x_sq.max())
+    slack = rounding_bound(n_features, sk_dtype) * (x_sq[rows] + x_sq.max())
 
     # round one, on every row: a cheap bound, and a hint: a row whose nearest rows in its own
     # cluster include another class is very likely impure, so it goes straight to the exact
     # search instead of paying for the lower bound and more rounds
     partition = KMeansPartition(Z, seed=seed, n_jobs=n_jobs)
-    upper, hopeful = partition.kth_upper_bound(rows, k, _NPROBE_ROUNDS[0], codes=codes)
+    upper, hopeful, *near = partition.kth_upper_bound(rows, k, _NPROBE_ROUNDS[0], codes=codes,
+                                                      foreign=foreign)
+    if foreign:
+        # an exact distance (on the centred rows) to a real row of another class, rounding added
+        upper_foreign = near[0] ** 2 + slack
     todo = np.flatnonzero(hopeful)
 
     drift = None
@@ -129,8 +211,8 @@ def pure_neighbourhoods(X, codes, rows, k: int, *, seed: int = 0,
         drift, scale = _drift(X, segments)
         on = drift <= 64 * float(np.finfo(np.float32).eps) * scale
         segments, drift = Segments(*(column[on] for column in segments)), drift[on]
-    lower = np.full(rows.shape[0], -np.inf)
-    lower[todo] = _other_class_lower(Z, z_sq, codes, rows[todo], segments, drift, n_jobs)
+    lower[todo], found = _other_class_lower(Z, z_sq, codes, rows[todo], segments, drift, n_jobs)
+    upper_foreign[todo] = np.minimum(upper_foreign[todo], found)
     for nprobe in (*_NPROBE_ROUNDS[1:], None):
         ok = upper[todo] ** 2 + slack[todo] < lower[todo] - slack[todo]
         proven[todo[ok]] = True
@@ -140,13 +222,45 @@ def pure_neighbourhoods(X, codes, rows, k: int, *, seed: int = 0,
         bound, hopeful = partition.kth_upper_bound(rows[todo], k, nprobe, codes=codes)
         upper[todo] = np.minimum(upper[todo], bound)
         todo = todo[hopeful]
-    return proven
+    return proven, lower, upper_foreign, slack
+
+
+def _foreign_twins(X, codes, rows, radius_sq, seed: int, max_pairs_per_row: int = 8):
+    """Mask over ``rows``: True where a row of another class may lie within
+    ``sqrt(radius_sq)`` (tiny: rounding) of it, found through one random projection, which
+    never shrinks a distance; True everywhere when the projection leaves too many pairs."""
+    u = np.random.default_rng(seed).standard_normal(X.shape[1])
+    u /= np.linalg.norm(u)
+    p = X @ u
+    order = np.argsort(p, kind="stable")
+    ps = p[order]
+    # the projection's own rounding (at most d eps |x| per row), allowed for on both sides
+    tol = 4 * X.shape[1] * float(np.finfo(np.float64).eps) * float(
+        np.sqrt(np.einsum("ij,ij->i", X, X).max()))
+    reach = np.sqrt(radius_sq) + tol
+    start = np.searchsorted(ps, p[rows] - reach, side="left")
+    stop = np.searchsorted(ps, p[rows] + reach, side="right")
+    count = stop - start
+    if count.sum() > max_pairs_per_row * rows.size + 100_000:
+        return np.ones(rows.shape[0], dtype=bool)
+    which = np.repeat(np.arange(rows.size), count)
+    other = order[np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+                  + np.repeat(start, count)]
+    mine = rows[which]
+    away = codes[other] != codes[mine]
+    diff = X[mine[away]] - X[other[away]]
+    close = np.einsum("ij,ij->i", diff, diff) <= radius_sq[which[away]]
+    twins = np.zeros(rows.shape[0], dtype=bool)
+    twins[which[away][close]] = True
+    return twins
 
 
 def _other_class_lower(Z, z_sq, codes, targets, segments, drift, n_jobs=None):
-    """Lower bounds on the squared distance from each of ``targets`` to another class."""
+    """Lower bounds on the squared distance from each of ``targets`` to another class, and
+    upper bounds (``inf`` where the segments set the lower one)."""
     n_features = Z.shape[1]
     out = np.empty(targets.shape[0])
+    above = np.full(targets.shape[0], np.inf)
     synthetic = np.zeros(Z.shape[0], dtype=bool)
     if segments is not None:
         synthetic[segments.rows] = True
@@ -162,7 +276,12 @@ def _other_class_lower(Z, z_sq, codes, targets, segments, drift, n_jobs=None):
         direct = np.unique(np.concatenate([rows[~on_segment], *ends]))
         others = np.flatnonzero((codes != c) & ~synthetic)
         found = min_sq_distances(Z[direct], Z[others], dtype=np.float32)
-        found -= rounding_bound(n_features, np.float32) * (z_sq[direct] + _max(z_sq[others]))
+        err = rounding_bound(n_features, np.float32) * (z_sq[direct] + _max(z_sq[others]))
+        if segments is None:
+            top = np.empty(Z.shape[0])
+            top[direct] = found + err
+            above[here] = top[rows]
+        found -= err
         if segments is not None:
             away = codes[segments.rows] != c
             if away.any():
@@ -180,7 +299,7 @@ def _other_class_lower(Z, z_sq, codes, targets, segments, drift, n_jobs=None):
             own = (1 - t) * bound[p] + t * bound[q] - t * (1 - t) * (span + err)
             reach = np.sqrt(np.maximum(own, 0.0)) - drift[seg]
             out[here[on_segment]] = np.where(reach > 0, reach, 0.0) ** 2
-    return out
+    return out, above
 
 
 def _drift(X, segments, chunk: int = 1_000_000):

@@ -8,9 +8,11 @@ sees):
 
 - ``TomekLinks``: a link joins two rows of different classes, so one end is outside the largest
   class. We search the rows of the other classes, then the largest-class rows they point to.
-- ``EditedNearestNeighbours``: only rows of the classes in ``sampling_strategy`` can go, and a
-  row whose neighbourhood is proven pure by :func:`unskew._neighbors.pure_neighbourhoods`
-  stays without a search.
+- ``EditedNearestNeighbours``: only rows of the classes in ``sampling_strategy`` can go; a row
+  whose neighbourhood is proven pure stays, and one with a row of another class proven among
+  its neighbours goes, without a search over all rows
+  (:func:`unskew._neighbors.edited_neighbourhoods`: bounds, then a search among the row's own
+  class only).
 - ``OneSidedSelection``: its 1-NN step is already small; its Tomek step is ours.
 - ``NeighbourhoodCleaningRule``: its ENN step is ours; the rest searches minority rows only.
 
@@ -34,7 +36,7 @@ from sklearn.base import clone
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.utils import check_random_state
 
-from .._neighbors import NeighborIndex, pure_neighbourhoods
+from .._neighbors import NeighborIndex, edited_neighbourhoods, pure_neighbourhoods
 from ..exceptions import DataError
 from ._base import check_sample_weight
 
@@ -254,8 +256,10 @@ class EditedNearestNeighbours(_NeighbourCleaner):
     A row of a class in ``sampling_strategy`` is removed when any (``kind_sel="all"``) or the
     majority (``kind_sel="mode"``) of its ``n_neighbors`` nearest rows belong to another class.
     Rows of other classes are never searched, and (from 20,000 rows, dense X, exact Euclidean
-    neighbours) rows proven to sit in a neighbourhood of their own class are kept without a
-    search (:func:`unskew._neighbors.pure_neighbourhoods`).
+    neighbours) rows proven to sit in a neighbourhood of their own class (or, for ``"mode"``,
+    in a majority of it) are kept, and with ``"all"`` rows proven to have another class among
+    their neighbours are removed, without a search over all rows
+    (:func:`unskew._neighbors.edited_neighbourhoods`).
 
     Parameters
     ----------
@@ -337,8 +341,16 @@ class EditedNearestNeighbours(_NeighbourCleaner):
         search = candidates
         if (not sp.issparse(X) and X.shape[0] >= _PRUNE_MIN_ROWS
                 and _is_exact_euclidean(self.nn_)):
-            search = candidates[~pure_neighbourhoods(X, codes, candidates, k,
-                                                     segments=_segments, n_jobs=self.n_jobs)]
+            # decided without a search over all rows: proven pure, or (kind_sel="all") a row of
+            # another class proven among the neighbours; "mode" keeps a proven own majority
+            own, impure = edited_neighbourhoods(X, codes, candidates, k, segments=_segments,
+                                                n_jobs=self.n_jobs)
+            if self.kind_sel == "all":
+                keep, drop = own == k - 1, impure
+            else:
+                keep, drop = 2 * own > k - 1, np.zeros_like(impure)
+            stays[candidates[drop]] = False
+            search = candidates[~(keep | drop)]
         if search.size:
             neigh = self.nn_.kneighbors(X[search], return_distance=False)[:, 1:]
             stays[search] = _agrees(codes[neigh], codes[search], classes.size, self.kind_sel)
