@@ -51,7 +51,8 @@ def rounding_bound(n_features: int, dtype) -> float:
     return 8.0 * (n_features + 2) * float(np.finfo(dtype).eps)
 
 
-def min_sq_distances(Q, R, *, dtype=np.float32, block_entries: int = _BLOCK_ENTRIES):
+def min_sq_distances(Q, R, *, dtype=np.float32, block_entries: int = _BLOCK_ENTRIES,
+                     n_jobs=None):
     """Squared distance from each row of ``Q`` to its nearest row of ``R``, in blocks.
 
     Parameters
@@ -61,7 +62,9 @@ def min_sq_distances(Q, R, *, dtype=np.float32, block_entries: int = _BLOCK_ENTR
     dtype : {np.float32, np.float64}, default=np.float32
         Precision of the GEMM; see :func:`rounding_bound` for the error it allows.
     block_entries : int
-        Size of the largest block of distances held at once.
+        Size of the largest block of distances held at once (per thread).
+    n_jobs : int or None, default=None
+        Threads, each on its share of the queries (joblib's reading); same answer.
 
     Returns
     -------
@@ -88,15 +91,23 @@ def min_sq_distances(Q, R, *, dtype=np.float32, block_entries: int = _BLOCK_ENTR
     Ra = np.hstack([-2 * R, np.einsum("ij,ij->i", R, R)[:, None]])
     q_step = max(1, min(Q.shape[0], _QUERY_BLOCK, block_entries))
     r_step = max(1, min(R.shape[0], _REF_BLOCK, block_entries // q_step))
-    gram = np.empty((r_step, q_step), dtype=dtype)
-    for q0 in range(0, Q.shape[0], q_step):
-        q = Qa[q0:q0 + q_step]
-        best = np.full(q.shape[0], np.inf, dtype=dtype)
-        for r0 in range(0, R.shape[0], r_step):
-            g = gram[:min(r_step, R.shape[0] - r0), :q.shape[0]]
-            np.matmul(Ra[r0:r0 + r_step], q.T, out=g)
-            np.minimum(best, np.minimum.reduce(g, axis=0), out=best)
-        out[q0:q0 + q_step] = np.maximum(best.astype(np.float64) + q_sq[q0:q0 + q_step], 0.0)
+
+    def share(span):
+        gram = np.empty((r_step, q_step), dtype=dtype)
+        for q0 in range(span[0], span[1], q_step):
+            q = Qa[q0:min(q0 + q_step, span[1])]
+            best = np.full(q.shape[0], np.inf, dtype=dtype)
+            for r0 in range(0, R.shape[0], r_step):
+                g = gram[:min(r_step, R.shape[0] - r0), :q.shape[0]]
+                np.matmul(Ra[r0:r0 + r_step], q.T, out=g)
+                np.minimum(best, np.minimum.reduce(g, axis=0), out=best)
+            out[q0:q0 + q.shape[0]] = np.maximum(best.astype(np.float64)
+                                                 + q_sq[q0:q0 + q.shape[0]], 0.0)
+
+    # whole query blocks per thread; threads write disjoint slices of out
+    threads = min(effective_n_jobs(n_jobs), -(-Q.shape[0] // q_step))
+    cuts = np.unique(np.linspace(0, -(-Q.shape[0] // q_step), threads + 1).astype(int) * q_step)
+    map_in_threads(share, pairwise(np.minimum(cuts, Q.shape[0])), threads)
     return out
 
 

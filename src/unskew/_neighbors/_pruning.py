@@ -158,6 +158,15 @@ def edited_neighbourhoods(X, codes, rows, k: int, *, seed: int = 0,
     alone = lower > 2 * slack
     doubt = todo[~alone[todo]]
     alone[doubt] = ~_foreign_twins(x64, codes, rows[doubt], 4 * slack[doubt], seed)
+    Z = (x64 - x64.mean(axis=0)).astype(np.float32)
+    z_sq = np.einsum("ij,ij->i", Z, Z, dtype=np.float64)
+
+    def decide(at, sq):
+        # sq: exact squared distances to the k - 1 nearest other rows of the own class
+        s = slack[at, None]
+        own[at] = (sq + 2 * s < lower[at, None]).sum(axis=1)
+        impure[at] = alone[at] & (foreign[at] + 2 * s[:, 0] < sq[:, -1])
+
     for c in np.unique(codes[rows[todo]]):
         here = todo[codes[rows[todo]] == c]
         members = np.flatnonzero(codes == c)
@@ -167,9 +176,17 @@ def edited_neighbourhoods(X, codes, rows, k: int, *, seed: int = 0,
         dist, _, solved = exact_kneighbors_in_threads(X[rows[here]], X[members], k, n_jobs)
         # column 0 is the row itself (solved: nothing else of its class within rounding)
         sq = dist[:, 1:] ** 2
-        s = slack[here, None]
-        own[here] = np.where(solved, (sq + 2 * s < lower[here, None]).sum(axis=1), 0)
-        impure[here] = solved & alone[here] & (foreign[here] + 2 * s[:, 0] < sq[:, -1])
+        decide(here[solved], sq[solved])
+        # rows the partition sent here without a lower bound (another class in their cluster):
+        # the bounds over the other classes settle most of them, at less than a full search
+        open_ = solved & (own[here] < k - 1) & ~impure[here] & np.isneginf(lower[here])
+        if open_.any():
+            at, others = here[open_], np.flatnonzero(codes != c)
+            found = min_sq_distances(Z[rows[at]], Z[others], n_jobs=n_jobs)
+            err = rounding_bound(Z.shape[1], np.float32) * (z_sq[rows[at]] + _max(z_sq[others]))
+            lower[at] = found - err
+            foreign[at] = np.minimum(foreign[at], found + err)
+            decide(at, sq[open_])
     return own, impure
 
 
