@@ -70,10 +70,10 @@ def test_segment_proofs_keep_imblearn_rows(ours, peer, n_classes, dtype, seed, m
         seen.append((kwargs.get("segments"), rows[proven]))
         return proven
 
-    def edit_spy(X, codes, rows, k, **kwargs):  # ENN: proven pure = all k - 1 of its class
-        own, impure = edit(X, codes, rows, k, **kwargs)
-        seen.append((kwargs.get("segments"), rows[own == k - 1]))
-        return own, impure
+    def edit_spy(X, codes, rows, k, **kwargs):  # ENN: kept without the full search
+        verdict = edit(X, codes, rows, k, **kwargs)
+        seen.append((kwargs.get("segments"), rows[verdict == 1]))
+        return verdict
 
     monkeypatch.setattr(_cleaning, "pure_neighbourhoods", spy)
     monkeypatch.setattr(_cleaning, "edited_neighbourhoods", edit_spy)

@@ -4,12 +4,12 @@ One service, two kinds of backend: exact (scikit-learn's chunked brute force or 
 ``n x n`` matrix) and approximate (hnswlib / pynndescent from the ``fast`` extra).
 ``algorithm="auto"`` picks by the size of the problem. :func:`pure_neighbourhoods` proves, without
 an exact search, which rows have only rows of their own class among their nearest neighbours:
-the pruning behind the fast cleaners; :func:`edited_neighbourhoods` also proves rows impure,
-from a search among their own class only (edited nearest neighbours).
+the pruning behind the fast cleaners; :func:`edited_neighbourhoods` decides edited nearest
+neighbours' rule for most rows from searches among their own class and among the others.
 """
 
 from ._index import ALGORITHMS, AUTO_APPROXIMATE_MIN_ROWS, NeighborIndex, kneighbors
-from ._pruning import Segments, edited_neighbourhoods, pure_neighbourhoods
+from ._pruning import Segments, agrees, edited_neighbourhoods, pure_neighbourhoods
 
-__all__ = ["ALGORITHMS", "AUTO_APPROXIMATE_MIN_ROWS", "NeighborIndex", "Segments",
+__all__ = ["ALGORITHMS", "AUTO_APPROXIMATE_MIN_ROWS", "NeighborIndex", "Segments", "agrees",
            "edited_neighbourhoods", "kneighbors", "pure_neighbourhoods"]

@@ -41,7 +41,7 @@ from ._brute import exact_kneighbors_in_threads, min_sq_distances, rounding_boun
 from ._partition import KMeansPartition
 from ._threads import map_in_threads
 
-__all__ = ["Segments", "edited_neighbourhoods", "pure_neighbourhoods"]
+__all__ = ["Segments", "agrees", "edited_neighbourhoods", "pure_neighbourhoods"]
 
 # clusters probed per refinement round; each round only sees the rows still unproven
 _NPROBE_ROUNDS = (1, 8, 32)
@@ -106,32 +106,36 @@ def pure_neighbourhoods(X, codes, rows, k: int, *, seed: int = 0,
     return _prove(X, codes, rows, k, seed, segments, n_jobs)[0]
 
 
-def edited_neighbourhoods(X, codes, rows, k: int, *, seed: int = 0,
-                          segments: Segments | None = None, n_jobs=None):
-    """How many of each row's ``k - 1`` nearest other rows surely share its class, and whether
-    one surely does not: the two questions edited nearest neighbours asks.
+def edited_neighbourhoods(X, codes, rows, k: int, *, kind_sel: str = "all", seed: int = 0,
+                          segments: Segments | None = None, n_jobs=None) -> np.ndarray:
+    """Edited nearest neighbours' verdict on each row, where it can be had without a search
+    over all rows: does the row's neighbourhood agree with its class?
+
+    The neighbourhood is imbalanced-learn's reading: ``kneighbors(X[rows], k)`` without its
+    first column (the row itself, when nothing else is within rounding of it). It agrees when
+    all its rows share the row's class (``kind_sel="all"``), or when that class is the most
+    common among them, ties to the smallest code (``"mode"``).
 
     Rows that :func:`pure_neighbourhoods` cannot prove pure get an exact search among the rows
-    of their own class only (a fraction of all rows), whose distances are then set against the
-    bounds on the distance to another class: the ``j`` nearest rows of the own class surely come
-    first when the ``j``-th is closer than any row of another class can be; a row of another
-    class surely comes among the ``k - 1`` when it is closer than the ``(k - 1)``-th of the own
-    class. Both allow for scikit-learn's rounding, and claim the row itself comes first (the
-    row imbalanced-learn drops from ``kneighbors(X[rows], k)``) only when no other row is within
-    rounding of it. Rows decided neither way need the exact search over all rows.
+    of their own class only (a fraction of all rows), whose distances are set against bounds on
+    the distance to another class: the ``j`` nearest rows of the own class surely come first
+    when the ``j``-th is closer than any row of another class can be; a row of another class
+    surely comes among the ``k - 1`` when it is closer than the ``(k - 1)``-th of the own class.
+    Rows still open get an exact search among the other classes, merged with their own-class
+    neighbours where the order across the two lists is beyond rounding. Every step allows for
+    scikit-learn's rounding; rows left open need the exact search over all rows.
 
     Parameters
     ----------
     X, codes, rows, k, seed, segments, n_jobs
         As in :func:`pure_neighbourhoods`.
+    kind_sel : {"all", "mode"}, default="all"
+        The rule, as in ``EditedNearestNeighbours``.
 
     Returns
     -------
-    own : ndarray of int of shape (len(rows),)
-        Number of the row's ``k - 1`` nearest other rows proven to share its class
-        (``k - 1``: proven pure).
-    impure : ndarray of bool of shape (len(rows),)
-        True where a row of another class is proven among them.
+    ndarray of int8 of shape (len(rows),)
+        1: agrees (the row stays), 0: does not (it goes), -1: not decided.
 
     Examples
     --------
@@ -139,18 +143,17 @@ def edited_neighbourhoods(X, codes, rows, k: int, *, seed: int = 0,
     >>> from unskew._neighbors._pruning import edited_neighbourhoods
     >>> X = np.array([[0.0], [0.1], [0.2], [5.0], [5.1], [5.3]])
     >>> codes = np.array([0, 0, 0, 1, 0, 1])
-    >>> own, impure = edited_neighbourhoods(X, codes, np.arange(6), k=2)
-    >>> own.tolist(), impure.tolist()
-    ([1, 1, 1, 0, 0, 0], [False, False, False, True, True, True])
+    >>> edited_neighbourhoods(X, codes, np.arange(6), k=2).tolist()
+    [1, 1, 1, 0, 0, 0]
     """
     proven, lower, foreign, slack = _prove(X, codes, rows, k, seed, segments, n_jobs,
                                            foreign=True)
     rows = np.asarray(rows, dtype=np.int64)
-    own = np.where(proven, k - 1, 0)
-    impure = np.zeros(rows.shape[0], dtype=bool)
+    m = k - 1
+    verdict = np.where(proven, 1, -1).astype(np.int8)
     todo = np.flatnonzero(~proven)
-    if todo.size == 0 or k < 2:
-        return own, impure
+    if todo.size == 0 or m < 1:
+        return verdict
     X = np.asarray(X)
     x64 = X.astype(np.float64, copy=False)
     # the row comes first in scikit-learn's answer when nothing is within twice its rounding:
@@ -160,16 +163,21 @@ def edited_neighbourhoods(X, codes, rows, k: int, *, seed: int = 0,
     alone[doubt] = ~_foreign_twins(x64, codes, rows[doubt], 4 * slack[doubt], seed)
     Z = (x64 - x64.mean(axis=0)).astype(np.float32)
     z_sq = np.einsum("ij,ij->i", Z, Z, dtype=np.float64)
+    n_classes = int(codes.max()) + 1
 
     def decide(at, sq):
-        # sq: exact squared distances to the k - 1 nearest other rows of the own class
+        # sq: exact squared distances to the m nearest other rows of the own class
         s = slack[at, None]
-        own[at] = (sq + 2 * s < lower[at, None]).sum(axis=1)
-        impure[at] = alone[at] & (foreign[at] + 2 * s[:, 0] < sq[:, -1])
+        own = (sq + 2 * s < lower[at, None]).sum(axis=1)  # own rows surely first
+        keep = own == m if kind_sel == "all" else 2 * own > m
+        verdict[at[keep]] = 1
+        if kind_sel == "all":
+            gone = alone[at] & (foreign[at] + 2 * s[:, 0] < sq[:, -1])
+            verdict[at[gone & ~keep]] = 0
 
     for c in np.unique(codes[rows[todo]]):
         here = todo[codes[rows[todo]] == c]
-        members = np.flatnonzero(codes == c)
+        members, others = np.flatnonzero(codes == c), np.flatnonzero(codes != c)
         if members.size < k:
             continue
         # in X's dtype: the search allows for scikit-learn's float32 rounding on float32 rows
@@ -179,15 +187,47 @@ def edited_neighbourhoods(X, codes, rows, k: int, *, seed: int = 0,
         decide(here[solved], sq[solved])
         # rows the partition sent here without a lower bound (another class in their cluster):
         # the bounds over the other classes settle most of them, at less than a full search
-        open_ = solved & (own[here] < k - 1) & ~impure[here] & np.isneginf(lower[here])
+        open_ = solved & (verdict[here] < 0) & np.isneginf(lower[here])
         if open_.any():
-            at, others = here[open_], np.flatnonzero(codes != c)
+            at = here[open_]
             found = min_sq_distances(Z[rows[at]], Z[others], n_jobs=n_jobs)
             err = rounding_bound(Z.shape[1], np.float32) * (z_sq[rows[at]] + _max(z_sq[others]))
             lower[at] = found - err
             foreign[at] = np.minimum(foreign[at], found + err)
             decide(at, sq[open_])
-    return own, impure
+        # still open ("mode" needs the other classes' labels): the m nearest of the other
+        # classes, merged with the own ones where the merged order is beyond rounding
+        open_ = solved & (verdict[here] < 0) & alone[here]
+        if not open_.any() or others.size < m:
+            continue
+        at = here[open_]
+        d_other, i_other, ok = exact_kneighbors_in_threads(X[rows[at]], X[others], m, n_jobs)
+        merged = np.concatenate([sq[open_], d_other ** 2], axis=1)
+        labels = np.concatenate([np.full((at.size, m), c), codes[others[i_other]]], axis=1)
+        order = np.argsort(merged, axis=1, kind="stable")
+        merged = np.take_along_axis(merged, order, axis=1)[:, :m + 1]
+        labels = np.take_along_axis(labels, order, axis=1)[:, :m]
+        ok &= (np.diff(merged, axis=1) > 2 * slack[at, None]).all(axis=1)
+        verdict[at[ok]] = agrees(labels[ok], np.full(ok.sum(), c), n_classes, kind_sel)
+    return verdict
+
+
+def agrees(neighbour_codes, own_codes, n_classes: int, kind_sel: str) -> np.ndarray:
+    """Does each row's neighbourhood vote for its own class (``"all"`` or ``"mode"`` rule)?
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from unskew._neighbors._pruning import agrees
+    >>> agrees(np.array([[0, 1, 1], [0, 1, 2]]), np.array([0, 0]), 3, "mode").tolist()
+    [False, True]
+    """
+    if kind_sel == "all":
+        return (neighbour_codes == own_codes[:, None]).all(axis=1)
+    counts = np.zeros((neighbour_codes.shape[0], n_classes), dtype=np.int64)
+    np.add.at(counts, (np.arange(neighbour_codes.shape[0])[:, None], neighbour_codes), 1)
+    # argmax takes the smallest code among tied counts: scipy.stats.mode's smallest value
+    return counts.argmax(axis=1) == own_codes
 
 
 def _prove(X, codes, rows, k, seed, segments, n_jobs, foreign=False):
@@ -292,7 +332,7 @@ def _other_class_lower(Z, z_sq, codes, targets, segments, drift, n_jobs=None):
         ends = [segments.base[seg], segments.toward[seg]] if seg.size else []
         direct = np.unique(np.concatenate([rows[~on_segment], *ends]))
         others = np.flatnonzero((codes != c) & ~synthetic)
-        found = min_sq_distances(Z[direct], Z[others], dtype=np.float32)
+        found = min_sq_distances(Z[direct], Z[others], dtype=np.float32, n_jobs=n_jobs)
         err = rounding_bound(n_features, np.float32) * (z_sq[direct] + _max(z_sq[others]))
         if segments is None:
             top = np.empty(Z.shape[0])

@@ -36,7 +36,7 @@ from sklearn.base import clone
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.utils import check_random_state
 
-from .._neighbors import NeighborIndex, edited_neighbourhoods, pure_neighbourhoods
+from .._neighbors import NeighborIndex, agrees, edited_neighbourhoods, pure_neighbourhoods
 from ..exceptions import DataError
 from ._base import check_sample_weight
 
@@ -341,33 +341,19 @@ class EditedNearestNeighbours(_NeighbourCleaner):
         search = candidates
         if (not sp.issparse(X) and X.shape[0] >= _PRUNE_MIN_ROWS
                 and _is_exact_euclidean(self.nn_)):
-            # decided without a search over all rows: proven pure, or (kind_sel="all") a row of
-            # another class proven among the neighbours; "mode" keeps a proven own majority
-            own, impure = edited_neighbourhoods(X, codes, candidates, k, segments=_segments,
-                                                n_jobs=self.n_jobs)
-            if self.kind_sel == "all":
-                keep, drop = own == k - 1, impure
-            else:
-                keep, drop = 2 * own > k - 1, np.zeros_like(impure)
-            stays[candidates[drop]] = False
-            search = candidates[~(keep | drop)]
+            # decided without a search over all rows where possible (bounds, then searches
+            # among the row's own class and among the others)
+            verdict = edited_neighbourhoods(X, codes, candidates, k, kind_sel=self.kind_sel,
+                                            segments=_segments, n_jobs=self.n_jobs)
+            stays[candidates[verdict == 0]] = False
+            search = candidates[verdict < 0]
         if search.size:
             neigh = self.nn_.kneighbors(X[search], return_distance=False)[:, 1:]
-            stays[search] = _agrees(codes[neigh], codes[search], classes.size, self.kind_sel)
+            stays[search] = agrees(codes[neigh], codes[search], classes.size, self.kind_sel)
         # imbalanced-learn appends the kept rows class by class, in sorted label order
         kept = np.concatenate([np.flatnonzero((codes == c) & stays)
                                for c in range(classes.size)])
         return self._keep(X, y, sample_weight, kept)
-
-
-def _agrees(neighbour_codes, own_codes, n_classes: int, kind_sel: str) -> np.ndarray:
-    """Does each row's neighbourhood vote for its own class (``"all"`` or ``"mode"`` rule)?"""
-    if kind_sel == "all":
-        return (neighbour_codes == own_codes[:, None]).all(axis=1)
-    counts = np.zeros((neighbour_codes.shape[0], n_classes), dtype=np.int64)
-    np.add.at(counts, (np.arange(neighbour_codes.shape[0])[:, None], neighbour_codes), 1)
-    # argmax takes the smallest code among tied counts: scipy.stats.mode's smallest value
-    return counts.argmax(axis=1) == own_codes
 
 
 def _classifier(n_neighbors, n_jobs, *, default: int, offset: int = 0):
