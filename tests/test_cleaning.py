@@ -11,7 +11,7 @@ from hypothesis.extra.numpy import arrays
 from sklearn.datasets import make_classification
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
-from unskew._neighbors import NeighborIndex
+from unskew._neighbors import NeighborIndex, _index
 from unskew.exceptions import DataError
 from unskew.resampling import (
     EditedNearestNeighbours,
@@ -149,6 +149,30 @@ def test_ncr_parameters_like_imblearn(params, prune):
     """Check that NCR matches imbalanced-learn for its threshold and neighbourhood."""
     X, y = _make("longtail", 8)
     _assert_same(*_pair("NeighbourhoodCleaningRule", **params), X, y)
+
+
+@pytest.mark.parametrize("kind", ["longtail", "ties"])
+def test_ncr_engine_rule_like_imblearn(kind, monkeypatch):
+    """Check that NCR's k-NN rule through the engine's blocked search keeps imblearn's rows."""
+    monkeypatch.setattr(_index, "_BLOCKED_MIN_ENTRIES", 0)
+    X, y = _make(kind, 11)
+    # above the engine's tree limit of features (duplicated columns keep the ties)
+    X = np.hstack([X] * (-(-(_index._TREE_MAX_FEATURES + 1) // X.shape[1])))
+    _assert_same(*_pair("NeighbourhoodCleaningRule"), X, y)
+
+
+@pytest.mark.parametrize(("knn", "sparse", "plain"), [
+    (KNeighborsClassifier(n_neighbors=3), False, True),
+    (KNeighborsClassifier(n_neighbors=5, n_jobs=2), False, True),
+    (KNeighborsClassifier(n_neighbors=3), True, False),
+    (KNeighborsClassifier(n_neighbors=3, weights="distance"), False, False),
+    (KNeighborsClassifier(n_neighbors=3, algorithm="kd_tree"), False, False),
+    (KNeighborsClassifier(n_neighbors=3, p=1), False, False),
+], ids=["default", "k5-jobs2", "sparse", "distance", "kd_tree", "manhattan"])
+def test_ncr_engine_rule_only_for_plain_knn(knn, sparse, plain):
+    """Check that only imbalanced-learn's plain k-NN rule on dense X goes to the engine."""
+    X = np.eye(4)
+    assert _cleaning._is_plain_knn_rule(knn, sp.csr_matrix(X) if sparse else X) is plain
 
 
 def test_ncr_given_enn_like_imblearn():

@@ -564,13 +564,34 @@ class NeighbourhoodCleaningRule(_NeighbourCleaner):
         self.nn_.fit(X, y)
         minority_rows = np.flatnonzero(y == minority)
         X_min = X[minority_rows]
-        misclassified = self.nn_.predict(X_min) != y[minority_rows]
+        # the k-NN rule and the neighbours of the misclassified rows: through the engine's
+        # exact search when nn_ is the plain uniform Euclidean rule (the same neighbours as
+        # scikit-learn's, near-ties asked of it), else through nn_ itself
+        index = (NeighborIndex(n_neighbors=k, algorithm="exact", n_jobs=self.n_jobs).fit(X)
+                 if _is_plain_knn_rule(self.nn_, X) else self.nn_)
+        if index is self.nn_:
+            misclassified = self.nn_.predict(X_min) != y[minority_rows]
+        else:
+            classes, codes = _encode(y)
+            neigh = index.kneighbors(X_min, return_distance=False)
+            misclassified = ~agrees(codes[neigh], codes[minority_rows], classes.size, "mode")
         if misclassified.any():
-            neigh = self.nn_.kneighbors(X_min[misclassified], n_neighbors=k + 1,
-                                        return_distance=False)[:, 1:]
+            neigh = index.kneighbors(X_min[misclassified], n_neighbors=k + 1,
+                                     return_distance=False)[:, 1:]
             near = np.unique(neigh)
             removed[near[np.isin(y[near], self.classes_to_clean_)]] = True
         return self._keep(X, y, sample_weight, np.flatnonzero(~removed))
+
+
+def _is_plain_knn_rule(knn, X) -> bool:
+    """True when ``knn`` is the k-NN rule imbalanced-learn builds from an int (default
+    parameters but ``n_neighbors`` and ``n_jobs``) and X is dense: its predict is then the most
+    common class among scikit-learn's ``kneighbors``, ties to the smallest label, which the
+    engine's exact search gives as well."""
+    if type(knn) is not KNeighborsClassifier or sp.issparse(X):
+        return False
+    plain = KNeighborsClassifier(n_neighbors=knn.n_neighbors, n_jobs=knn.n_jobs)
+    return knn.get_params() == plain.get_params()
 
 
 for _cls in (TomekLinks, EditedNearestNeighbours, OneSidedSelection, NeighbourhoodCleaningRule):
