@@ -122,8 +122,10 @@ def edited_neighbourhoods(X, codes, rows, k: int, *, kind_sel: str = "all", seed
     when the ``j``-th is closer than any row of another class can be; a row of another class
     surely comes among the ``k - 1`` when it is closer than the ``(k - 1)``-th of the own class.
     Rows still open get an exact search among the other classes, merged with their own-class
-    neighbours where the order across the two lists is beyond rounding. Every step allows for
-    scikit-learn's rounding; rows left open need the exact search over all rows.
+    neighbours where the order across the two lists is beyond rounding. With ``"mode"``, rows
+    that the partition found beside another class skip these steps (they rarely end them
+    decided). Every step allows for scikit-learn's rounding; rows left open need the exact
+    search over all rows.
 
     Parameters
     ----------
@@ -152,6 +154,12 @@ def edited_neighbourhoods(X, codes, rows, k: int, *, kind_sel: str = "all", seed
     m = k - 1
     verdict = np.where(proven, 1, -1).astype(np.int8)
     todo = np.flatnonzero(~proven)
+    if kind_sel == "mode":
+        # rows the partition found beside another class (no lower bound) rarely have a
+        # majority of their own class proven, and deciding the rest takes the other classes'
+        # labels: one search over all rows costs less than the own-class search, the bound and
+        # the other-class search together (200k rows, 5-class long tail: 72 s -> 62 s)
+        todo = todo[~np.isneginf(lower[todo])]
     if todo.size == 0 or m < 1:
         return verdict
     X = np.asarray(X)
