@@ -14,7 +14,8 @@ sees):
   (:func:`unskew._neighbors.edited_neighbourhoods`: bounds, then a search among the row's own
   class only).
 - ``OneSidedSelection``: its 1-NN step is already small; its Tomek step is ours.
-- ``NeighbourhoodCleaningRule``: its ENN step is ours; the rest searches minority rows only.
+- ``NeighbourhoodCleaningRule``: its ENN step is ours; the rest searches minority rows only,
+  with the engine's exact search when its k-NN rule is the plain one.
 
 ``sample_indices_`` (the kept rows, in imbalanced-learn's order) and the outputs are identical
 to imbalanced-learn 0.14.2's.
@@ -564,17 +565,16 @@ class NeighbourhoodCleaningRule(_NeighbourCleaner):
         self.nn_.fit(X, y)
         minority_rows = np.flatnonzero(y == minority)
         X_min = X[minority_rows]
-        # the k-NN rule and the neighbours of the misclassified rows: through the engine's
-        # exact search when nn_ is the plain uniform Euclidean rule (the same neighbours as
-        # scikit-learn's, near-ties asked of it), else through nn_ itself
-        index = (NeighborIndex(n_neighbors=k, algorithm="exact", n_jobs=self.n_jobs).fit(X)
-                 if _is_plain_knn_rule(self.nn_, X) else self.nn_)
-        if index is self.nn_:
-            misclassified = self.nn_.predict(X_min) != y[minority_rows]
-        else:
+        if _is_plain_knn_rule(self.nn_, X):
+            # the rule through the engine's exact search: scikit-learn's neighbours (near-ties
+            # asked of it), voted as its predict votes
+            index = NeighborIndex(n_neighbors=k, algorithm="exact", n_jobs=self.n_jobs).fit(X)
             classes, codes = _encode(y)
             neigh = index.kneighbors(X_min, return_distance=False)
             misclassified = ~agrees(codes[neigh], codes[minority_rows], classes.size, "mode")
+        else:
+            index = self.nn_
+            misclassified = self.nn_.predict(X_min) != y[minority_rows]
         if misclassified.any():
             neigh = index.kneighbors(X_min[misclassified], n_neighbors=k + 1,
                                      return_distance=False)[:, 1:]
