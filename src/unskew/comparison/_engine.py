@@ -7,7 +7,6 @@ strategy is scored on the same splits so the comparison is paired.
 from __future__ import annotations
 
 import signal
-import sys
 import threading
 import time
 import traceback
@@ -21,6 +20,7 @@ from joblib import Parallel, delayed
 
 from ..metrics import classification_summary
 from ._cache import TaskCache, task_key
+from ._progress import Progress as _Progress
 from ._splits import Split
 from ._stats import corrected_interval, corrected_paired_ttest
 
@@ -134,49 +134,6 @@ def _fit_and_score(task, X, y, labels, feature_types, random_state, start) -> di
         scores = classification_summary(y[test], y_pred, y_proba=proba, labels=labels)
     return {"status": "ok", "scores": {k: float(v) for k, v in scores.items()},
             "fit_time": fit_time, "time": time.perf_counter() - start, "proba": proba}
-
-
-class _Progress:
-    """A rich progress bar on a terminal, plain log lines otherwise (CI, pipes, notebooks)."""
-
-    def __init__(self, total: int, enabled: bool | None):
-        self.total, self.done = total, 0
-        shown = enabled is not False  # None (auto) and True both report; False is silent
-        self.tty = shown and sys.stderr.isatty()
-        self.plain = shown and not self.tty
-        self._bar = None
-        self._start = time.perf_counter()
-        if self.tty:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
-
-            self._bar = Progress(TextColumn("[bold]compare"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                                 TextColumn("{task.description}"),
-                                 console=Console(stderr=True), transient=True)
-            self._bar.start()
-            self._task = self._bar.add_task("", total=total)
-
-    def advance(self, description: str) -> None:
-        self.done += 1
-        if self._bar is not None:
-            self._bar.update(self._task, advance=1, description=description)
-        elif self.plain:
-            elapsed = time.perf_counter() - self._start
-            eta = elapsed / self.done * (self.total - self.done)
-            print(f"[{self.done}/{self.total}] {description} (elapsed {elapsed:.0f}s, "
-                  f"eta {eta:.0f}s)", file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
 
 
 def run_tasks(tasks: list[Task], X, y, labels, feature_types, *, random_state, n_jobs: int,
