@@ -34,7 +34,12 @@ def _run(args: argparse.Namespace) -> int:
     for row in frame.itertuples(index=False):
         table.add_row(row.name, f"{row.n_samples:,}", str(row.n_features), str(row.n_classes),
                       f"{row.imbalance_ratio:.1f}", str(row.n_minority))
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal:
+        # a pipe or file has no width: give the table its natural one, so no cell is cut
+        wide = console.options.update_width(10_000)
+        console.width = max(console.width, console.measure(table, options=wide).maximum)
+    console.print(table)
     return 0
 
 

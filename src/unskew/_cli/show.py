@@ -16,9 +16,11 @@ def _run(args: argparse.Namespace) -> int:
     from rich.markup import escape
     from rich.table import Table
 
+    from .._utils._text import preview
     from ..comparison import load_model
 
     meta = load_model(args.model).metadata
+    names = meta.get("feature_names", [])
     table = Table(title=f"model {escape(args.model)}", show_header=False)
     table.add_column("field", style="bold")
     table.add_column("value")
@@ -28,8 +30,7 @@ def _run(args: argparse.Namespace) -> int:
         ("strategy", meta.get("strategy")),
         ("trained on", f"{meta.get('dataset')} (data hash {meta.get('data_hash')})"),
         ("target / classes", f"{meta.get('target')}: {meta.get('classes')}"),
-        ("features", f"{len(meta.get('feature_names', []))}: "
-                     + ", ".join(meta.get("feature_names", [])[:12])),
+        ("features", f"{len(names)}: {preview(names, limit=12)}"),
         ("metric", meta.get("metric")),
         ("cross-validated (selection)",
          f"{cv.get('mean', float('nan')):.3f} [{cv.get('low', float('nan')):.3f}, "
