@@ -253,7 +253,9 @@ def test_compare_bad_data(tmp_path):
     with pytest.raises(DataError, match=r"'empty' are entirely missing.*--drop empty"):
         unskew.compare(df, target="y", strategies=FAST, progress=False, diagnose=False)
     df = df.drop(columns="empty")
-    with pytest.raises(DataError, match=r"'b' \(3 rows\).*--min-class-size"):
+    # two classes: dropping 'b' would leave one, so only fewer folds is suggested
+    with pytest.raises(DataError, match=r"class 'b' \(3 rows\) has .*Use fewer folds "
+                                        r"\(--folds 3\)\.$"):
         unskew.compare(df, target="y", strategies=FAST, progress=False, diagnose=False,
                        holdout=0)
     blocked = tmp_path / "file"
@@ -382,11 +384,14 @@ def test_compare_resumes_after_kill(table, tmp_path):
     assert proc.poll() is None, "the run finished before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    done_before = len(_cached(out))
-    assert 8 <= done_before < 36
+    before = {p.name: p.stat().st_mtime_ns for p in _cached(out)}
+    assert 8 <= len(before) < 36
     assert not (out / "model.skops").exists()
-    resumed = subprocess.run(argv, capture_output=True, text=True, check=True)
-    assert resumed.stderr.count("(cached)") >= done_before
+    subprocess.run(argv, capture_output=True, text=True, check=True)
+    # the finished tasks were read back, not recomputed and written again
+    after = {p.name: p.stat().st_mtime_ns for p in _cached(out)}
+    assert len(after) == 36
+    assert all(after[name] == mtime for name, mtime in before.items())
     fresh = tmp_path / "fresh"
     subprocess.run([*argv[:-1], str(fresh)], capture_output=True, text=True, check=True)
     a = pd.read_csv(out / "leaderboard.csv")
@@ -468,3 +473,163 @@ def test_compare_groups_keep_a_customer_in_one_fold(table):
     assert result.settings["groups"] == "customer"
     assert "customer" not in result.best_estimator_.feature_names_in_
     assert any("'customer' is used for splitting" in w for w in result.warnings)
+
+
+# --- a new user's first runs (issue 14) -----------------------------------------------------
+
+def test_compare_takes_a_comma_separated_strategy_string(table):
+    """Check that strategies="a,b" is split like --strategies, not into characters."""
+    result = unskew.compare(table, target="label", strategies="none+lr, weighted+lr",
+                            folds=2, repeats=1, progress=False, diagnose=False)
+    assert sorted(result.leaderboard["strategy"]) == ["none+lr", "weighted+lr"]
+
+
+def test_compare_one_row_per_class_names_a_few_and_suggests_nothing_false():
+    """Check that 214 singleton classes give a short message with no fix that fails."""
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"RI": rng.normal(size=214), "type": [f"t{i:03d}" for i in range(214)]})
+    with pytest.raises(DataError) as info:
+        unskew.compare(df, target="type", strategies="none+lr", progress=False)
+    message = str(info.value)
+    assert "and 209 more" in message
+    assert len(message) < 600
+    assert "--folds" not in message
+    assert "--min-class-size" not in message
+    assert "214 classes for 214 rows" in message
+    with pytest.raises(DataError, match=r"--min-class-size 5 leaves fewer than two classes: no "
+                                        r"class has at least 5 rows \(the largest has 1\)"):
+        unskew.compare(df, target="type", strategies="none+lr", progress=False,
+                       min_class_size=5)
+
+
+def test_compare_min_class_size_leaving_one_class_names_it():
+    """Check that --min-class-size that leaves one class says which one."""
+    df = pd.DataFrame({"x": np.arange(40.0) % 7, "y": ["a"] * 30 + ["b"] * 4 + ["c"] * 6})
+    with pytest.raises(DataError, match=r"only class 'a' has at least 10 rows"):
+        unskew.compare(df, target="y", strategies="none+lr", min_class_size=10,
+                       progress=False)
+
+
+def _leaky_table(n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.sort(np.where(rng.random(n) < 0.2, "rare", "common"))  # a table sorted by label
+    return pd.DataFrame({
+        "sample_id": np.arange(n),                              # so its row counter leaks
+        "code": [f"S{i:05d}" for i in rng.permutation(n)],      # an id that does not
+        "x1": rng.normal(size=n) + (y == "rare"), "x2": rng.normal(size=n),
+        "y": y,
+    })
+
+
+def test_compare_leaves_id_columns_out_and_says_so():
+    """Check that identifier columns are left out with a note, and kept when asked."""
+    df = _leaky_table()
+    result = unskew.compare(df, target="y", strategies="none+lr", folds=3, repeats=1,
+                            progress=False, diagnose=False)
+    assert result.dataset["feature_types"] == {"x1": "numeric", "x2": "numeric"}
+    assert [c["column"] for c in result.dataset["id_columns"]] == ["sample_id", "code"]
+    assert not any(c["kept"] for c in result.dataset["id_columns"])
+    assert any("'sample_id' looks like a row identifier" in n and "--keep-ids sample_id" in n
+               for n in result.warnings)
+    kept = unskew.compare(df, target="y", strategies="none+lr", folds=3, repeats=1,
+                          progress=False, diagnose=False, keep_ids=["sample_id"])
+    assert set(kept.dataset["feature_types"]) == {"sample_id", "x1", "x2"}
+    # the counter in label order gives the label away: that is what leaving it out prevents
+    assert kept.leaderboard.iloc[0]["macro_f1"] > result.leaderboard.iloc[0]["macro_f1"] + 0.1
+    with pytest.raises(DataError, match=r"keep_ids names column 'sampel_id'.*'sample_id'"):
+        unskew.compare(df, target="y", strategies="none+lr", progress=False,
+                       keep_ids=["sampel_id"])
+
+
+def test_compare_warns_about_a_column_that_gives_the_label_away(tmp_path, capsys):
+    """Check that a label-derived column is warned about in notes, result and terminal."""
+    df = _leaky_table().drop(columns=["sample_id", "code"])
+    df["status"] = np.where(df["y"] == "rare", "chargeback", "settled")
+    path = tmp_path / "leak.csv"
+    df.to_csv(path, index=False)
+    assert main(["compare", str(path), "--target", "y", "--strategies", "none+lr",
+                 "--folds", "2", "--repeats", "1", "--out", str(tmp_path / "o")]) == 0
+    printed = capsys.readouterr().out
+    assert "warning:" in printed
+    assert "'status' alone" in printed
+    result = json.loads((tmp_path / "o" / "result.json").read_text())
+    [leak] = result["dataset"]["leakage"]
+    assert leak["column"] == "status"
+    assert leak["score"] == 1.0
+
+
+def test_compare_perfect_holdout_gets_an_honest_interval():
+    """Check that a hold-out scored without error does not get a zero-width interval."""
+    rng = np.random.default_rng(0)
+    n = 400
+    y = np.where(np.arange(n) % 10 == 0, "rare", "common")
+    df = pd.DataFrame({"x": np.where(y == "rare", 5.0, 0.0) + rng.normal(0, 0.1, n),
+                       "z": rng.normal(size=n), "y": y})
+    result = unskew.compare(df, target="y", strategies="none+lr", folds=3, repeats=1,
+                            progress=False, diagnose=False)
+    honest = result.honest
+    assert honest["mean"] == 1.0
+    assert honest["high"] == 1.0
+    # 8 rare rows of 80 held out: recall >= (0.025 / 2) ** (1 / 8) = 0.578 at worst
+    assert 0.6 < honest["low"] < 0.95
+    assert "all 80 held-out rows correct" in honest["note"]
+    assert "at least 0.578" in honest["note"]
+
+
+@pytest.fixture
+def constant_strategy():
+    """A registered strategy that always predicts the most common class."""
+    from sklearn.dummy import DummyClassifier
+
+    REGISTRY["constant+dummy"] = Strategy(
+        "constant+dummy", "baseline", lambda ft, rs: DummyClassifier(strategy="most_frequent"),
+        "predicts the majority", presets=frozenset())
+    yield "constant+dummy"
+    del REGISTRY["constant+dummy"]
+
+
+def test_compare_marks_a_single_class_predictor_degenerate(table, constant_strategy):
+    """Check that a strategy predicting one class is marked degenerate, ranked last and never
+    the winner, even when its accuracy is the highest."""
+    result = unskew.compare(table, target="label", strategies=["none+lr", constant_strategy],
+                            metric="accuracy", folds=3, repeats=1, progress=False,
+                            diagnose=False)
+    board = result.leaderboard.set_index("strategy")
+    row = board.loc[constant_strategy]
+    assert row["status"] == "degenerate"
+    assert row["error"] == "predicts only class 'ok' in 3 of 3 folds"
+    assert row["rank"] == 2
+    assert result.best_ == "none+lr"
+    assert row["balanced_accuracy"] == pytest.approx(0.5)
+    assert row["rare_recall"] == 0.0
+
+
+def test_compare_rare_recall_is_the_smallest_class_recall(run):
+    """Check that rare_recall is the fold recall of the least frequent class, recomputed here
+    from the out-of-fold probabilities of the first repeat."""
+    from unskew.comparison._splits import make_splits
+
+    result, _ = run
+    assert result.dataset["rare_class"] == "fraud"
+    y = np.asarray(result.y)
+    splits = [s for s in make_splits(y, folds=3, repeats=2, random_state=0) if s.repeat == 0]
+    proba = result.oof["none+lr"]  # plain LR predicts the most probable class
+    pred = np.asarray(result.classes)[proba.argmax(axis=1)]
+    expected = [np.mean(pred[s.test][y[s.test] == "fraud"] == "fraud") for s in splits]
+    folds = result.fold_scores
+    mine = folds[(folds["strategy"] == "none+lr") & (folds["repeat"] == 0)]
+    np.testing.assert_allclose(mine.sort_values("fold")["rare_recall"], expected)
+    for name, group in folds.groupby("strategy"):
+        row = result.leaderboard.set_index("strategy").loc[name]
+        assert row["rare_recall"] == pytest.approx(group["rare_recall"].mean())
+        assert 0.0 <= row["rare_recall_low"] <= row["rare_recall"] <= row["rare_recall_high"]
+
+
+def test_compare_records_data_source_and_total_time_before_the_report(run, table):
+    """Check that settings say where the data came from and the report has the total time."""
+    result, out = run
+    assert result.settings["data"] == str(table)
+    assert result.settings["target"] == "label"
+    assert result.timings["total_s"] > 0
+    written = json.loads((out / "result.json").read_text())
+    assert written["timings"]["total_s"] > 0

@@ -129,7 +129,7 @@ def test_load_table_missing_labels_are_counted(frame):
     """Check that NaN and empty labels are counted and their first rows listed."""
     frame.loc[[2, 5], "label"] = np.nan
     frame.loc[7, "label"] = "  "
-    with pytest.raises(DataError, match=r"3 missing or empty labels .*first rows: 2, 5, 7"):
+    with pytest.raises(DataError, match=r"3 missing or empty labels .*index labels 2, 5, 7"):
         load_table(frame, target="label")
 
 
@@ -256,3 +256,113 @@ def test_dataset_repr_and_json_friendly():
     ds = load_benchmark("binary:yeast4")
     assert repr(ds).startswith("Dataset(name='yeast4', n_samples=1484")
     json.dumps({str(k): v for k, v in ds.class_counts.items()})
+
+
+# --- label types, CSV dialects, where bad rows are ------------------------------------------
+
+@pytest.mark.parametrize(
+    "labels",
+    [[5, 7, "x"], [1.5, "b", 2.0], [True, "no", False]],
+    ids=["int-str", "float-str", "bool-str"],
+)
+def test_load_table_refuses_labels_mixing_strings_and_numbers(labels):
+    """Check that a target mixing numbers and strings is refused, naming both kinds."""
+    y = pd.Series((labels * 10)[:30], dtype=object)
+    df = pd.DataFrame({"a": np.arange(30.0) % 7, "y": y})
+    with pytest.raises(DataError, match=r"the target 'y' mixes label types: numbers .* and "
+                                        r"strings .*astype\(str\)"):
+        load_table(df, target="y")
+
+
+def test_load_table_accepts_ints_and_floats_together():
+    """Check that numeric labels of mixed int / float type stay one kind (no error)."""
+    df = pd.DataFrame({"a": np.arange(6.0), "y": pd.Series([1, 1, 2.0, 2.0, 1, 2], dtype=object)})
+    assert load_table(df, target="y").n_classes == 2
+
+
+def test_compare_and_diagnose_share_the_label_rule():
+    """Check that compare and diagnose refuse mixed labels with the same DataError."""
+    import unskew
+
+    df = pd.DataFrame({"a": np.arange(60.0) % 9, "y": pd.Series([5] * 30 + [7] * 20 + ["x"] * 10,
+                                                                 dtype=object)})
+    for run in (lambda: unskew.diagnose(df, target="y"),
+                lambda: unskew.compare(df, target="y", strategies="none+lr", progress=False)):
+        with pytest.raises(DataError, match="mixes label types"):
+            run()
+
+
+def test_load_table_sniffs_semicolons_and_decimal_commas(tmp_path):
+    """Check that a ';'-separated CSV with decimal commas is read as numbers and said so."""
+    path = tmp_path / "glass.csv"
+    path.write_text("RI;Na;Type\n1,52101;13,64;a\n1,51761;13,89;a\n1,5;-12,5;b\n1,52;1e3;b\n")
+    ds = load_table(path, target="Type")
+    assert ds.feature_types == {"RI": "numeric", "Na": "numeric"}
+    np.testing.assert_allclose(ds.X["RI"], [1.52101, 1.51761, 1.5, 1.52])
+    np.testing.assert_allclose(ds.X["Na"], [13.64, 13.89, -12.5, 1000.0])
+    assert any("semicolon-separated" in n for n in ds.notes)
+    assert any("',' as the decimal mark" in n for n in ds.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "sep"),
+    [("a,b,y\n1,2,x\n3,4,z\n", ","), ("a\tb\ty\n1\t2\tx\n", "\t"), ("a|b|y\n1|2|x\n", "|"),
+     ('a;b;y\n"1;2";3;x\n4;5;z\n', ";"), ('a,b,y\n1,"x;y;z",p\n2,"w",q\n', ",")],
+    ids=["comma", "tab", "pipe", "quoted-semicolon", "semicolons-in-text"],
+)
+def test_sniff_separator_finds_the_consistent_one(text, sep):
+    """Check that the detected separator splits every record alike, quotes respected."""
+    from unskew.datasets._table import sniff_separator
+
+    assert sniff_separator(text) == sep
+
+
+def test_load_table_sep_and_decimal_override_the_sniffer(tmp_path):
+    """Check that sep= / decimal= are honoured, with no note, and bad values are refused."""
+    path = tmp_path / "t.txt"
+    path.write_text("a;b;y\n1,5;2;x\n2,5;3;z\n")
+    ds = load_table(path, target="y", sep=";", decimal=",")
+    assert ds.notes == ()
+    np.testing.assert_allclose(ds.X["a"], [1.5, 2.5])
+    with pytest.raises(DataError, match="sep must be a single character"):
+        load_table(path, target="y", sep=";;")
+    with pytest.raises(DataError, match="sep and decimal are both ','"):
+        load_table(path, target="y", sep=",", decimal=",")
+
+
+def test_cli_sep_and_decimal_flags(tmp_path, capsys):
+    """Check that --sep / --decimal reach the reader from the command line."""
+    from unskew.cli import main
+
+    path = tmp_path / "t.csv"
+    rows = [f"{i % 5},5|{'a' if i % 3 else 'b'}" for i in range(60)]
+    path.write_text("x|y\n" + "\n".join(rows) + "\n")
+    assert main(["diagnose", str(path), "--target", "y", "--sep", "|", "--decimal", ","]) == 0
+    assert "x" in capsys.readouterr().out
+
+
+def test_load_table_missing_labels_point_at_file_lines(tmp_path):
+    """Check that NaN labels are located by file line (header is line 1; blank lines and
+    quoted multi-line fields counted as an editor counts them)."""
+    path = tmp_path / "t.csv"
+    path.write_text('a,y\n1,x\n2,\n\n3,"multi\nline"\n4,\n5,x\n')
+    with pytest.raises(DataError, match=r"2 missing or empty labels .*file lines 3, 7 of t\.csv "
+                                        r"\(line 1 is the header\)"):
+        load_table(path, target="y")
+
+
+def test_load_table_missing_labels_in_parquet_count_from_one(tmp_path):
+    """Check that a Parquet file's missing labels are given as rows counted from 1."""
+    path = tmp_path / "t.parquet"
+    pd.DataFrame({"a": [1.0, 2.0, 3.0], "y": ["x", None, "z"]}).to_parquet(path)
+    with pytest.raises(DataError, match=r"rows 2 \(counting from 1\)"):
+        load_table(path, target="y")
+
+
+def test_dataset_records_where_it_came_from(tmp_path):
+    """Check that Dataset.source is the file path or the benchmark name (None in memory)."""
+    path = tmp_path / "t.csv"
+    path.write_text("a,y\n1,x\n2,z\n")
+    assert load_table(path, target="y").source == str(path)
+    assert load_benchmark("binary:yeast4").source == "binary:yeast4"
+    assert load_table(pd.DataFrame({"a": [1, 2], "y": ["x", "z"]}), target="y").source is None

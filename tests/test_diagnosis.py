@@ -260,10 +260,10 @@ def _with_missing(frame):
         (_rare_table(3), {"k_neighbors": 5}, "class_too_small_for_knn",
          ["'rare' (3 rows)", "k_neighbors=5", "k_neighbors=2"], "classes", ("rare",)),
         (_rare_table(4), {"cv": 5}, "class_smaller_than_folds",
-         ["'rare' (4 rows)", "5 cross-validation folds", "--folds 4", "--min-class-size 5"],
+         ["'rare' (4 rows)", "5 cross-validation folds", "--folds 4"],
          "classes", ("rare",)),
         (_rare_table(1), {"cv": 5}, "class_smaller_than_folds",
-         ["'rare' (1 row)", "Drop classes below --min-class-size 5"], "classes", ("rare",)),
+         ["'rare' (1 row)", "Merge rare classes or collect more rows"], "classes", ("rare",)),
         (_with_constant(_rare_table(30)), {}, "constant_columns", ["'const'"], "columns",
          ("const",)),
         (_with_missing(_rare_table(30)), {}, "missing_values", ["'x1' (25.6%)"], "columns",
@@ -288,7 +288,9 @@ def test_diagnose_warnings_name_the_class_or_column(frame, kwargs, code, fragmen
 
 def test_diagnose_clean_data_has_no_warnings():
     """Check that well-separated, mid-sized classes with clean columns raise no warning."""
-    frame = _gaussian_table({"a": 120, "b": 40}, centres={"b": 8.0})
+    # 3 units apart on each of 4 columns: 6 apart in all, but no single column separates
+    # them (one that did would be flagged as a possible leak)
+    frame = _gaussian_table({"a": 120, "b": 40}, centres={"b": 3.0})
     profile = diagnose(frame, target="y", random_state=0, checks=("overlap", "duplicates"))
     assert profile.warnings == ()
     assert "warnings: none" in profile.summary()
@@ -542,3 +544,50 @@ def test_diagnose_label_issues_on_larger_data_emit_no_warnings(recwarn):
     assert profile.label_issues.n_folds == 5
     assert set(profile.label_issues.by_class) == {"a", "b", "c"}
     assert [str(w.message) for w in recwarn] == []
+
+
+@pytest.mark.parametrize(
+    ("counts", "suggested", "not_suggested"),
+    [
+        ({"a": 60, "b": 4}, ["--folds 4"], ["--min-class-size"]),
+        ({"a": 60, "b": 30, "c": 4}, ["--folds 4", "--min-class-size 5"], []),
+        ({"a": 60, "b": 1}, ["Merge rare classes"], ["--folds", "--min-class-size"]),
+    ],
+    ids=["binary", "three-classes", "single-row"],
+)
+def test_diagnose_class_size_fixes_are_ones_that_work(counts, suggested, not_suggested):
+    """Check that only fixes that would succeed are suggested for classes below the folds."""
+    frame = _gaussian_table(counts, centres={"b": 1.0})
+    profile = diagnose(frame, target="y", random_state=0, checks=())
+    [warning] = [w for w in profile.warnings if w.code == "class_smaller_than_folds"]
+    for fragment in suggested:
+        assert fragment in warning.message
+    for fragment in not_suggested:
+        assert fragment not in warning.message
+
+
+def test_diagnose_every_class_a_single_row():
+    """Check that a target with one row per class is profiled (no traceback) and named."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=30), "z": rng.normal(size=30),
+                          "y": [f"c{i}" for i in range(30)]})
+    profile = diagnose(frame, target="y", random_state=0)
+    assert profile.label_issues is None
+    [warning] = [w for w in profile.warnings if w.code == "class_smaller_than_folds"]
+    assert "30 classes for 30 rows" in warning.message
+    assert "and 20 more" in warning.message
+
+
+def test_diagnose_flags_identifier_and_leaking_columns():
+    """Check that a row counter and a column copied from the label are flagged by name."""
+    rng = np.random.default_rng(0)
+    y = np.array(["ok"] * 170 + ["fraud"] * 30)
+    frame = pd.DataFrame({"row_id": np.arange(200), "x": rng.normal(size=200),
+                          "status": np.where(y == "fraud", "chargeback", "settled"), "y": y})
+    frame = frame.sample(frac=1, random_state=0).reset_index(drop=True)
+    profile = diagnose(frame, target="y", random_state=0, checks=())
+    codes = {w.code: w for w in profile.warnings}
+    assert codes["id_like_columns"].columns == ("row_id",)
+    assert "distinct on all 200 rows" in codes["id_like_columns"].message
+    assert codes["label_leakage"].columns == ("status",)
+    assert "balanced accuracy 1.000" in codes["label_leakage"].message

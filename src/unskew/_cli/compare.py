@@ -41,23 +41,26 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", "-o", default="unskew-out", metavar="DIR",
                         help="output folder (default: unskew-out)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--keep-ids", nargs="*", default=None, metavar="COL",
+                        help="keep columns that look like row identifiers as features (all of "
+                             "them, or those named); by default they are left out")
 
 
 def _run(args: argparse.Namespace) -> int:
     from ..comparison import compare
-    from ._common import load_data
+    from ._common import cli_wording, data_options
     from ._render import leaderboard_table
 
-    dataset = load_data(args)
-    strategies = None if args.strategies is None else [
-        s for s in args.strategies.split(",") if s.strip()]
+    keep_ids = False if args.keep_ids is None else (args.keep_ids or True)
     command = "unskew " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv else None
-    result = compare(dataset, metric=args.metric, strategies=strategies, preset=args.preset,
-                     folds=args.folds, repeats=args.repeats, groups=args.groups,
-                     time_column=args.time, min_class_size=args.min_class_size,
-                     holdout=args.holdout, time_budget=args.time_budget,
-                     task_timeout=args.task_timeout, n_jobs=args.jobs,
-                     out=args.out, random_state=args.seed, command=command)
+    with cli_wording():
+        result = compare(args.data, **data_options(args), metric=args.metric,
+                         strategies=args.strategies, preset=args.preset, folds=args.folds,
+                         repeats=args.repeats, groups=args.groups, time_column=args.time,
+                         min_class_size=args.min_class_size, holdout=args.holdout,
+                         time_budget=args.time_budget, task_timeout=args.task_timeout,
+                         n_jobs=args.jobs, out=args.out, random_state=args.seed,
+                         keep_ids=keep_ids, command=command)
     from rich.console import Console
     from rich.markup import escape
 
@@ -66,6 +69,11 @@ def _run(args: argparse.Namespace) -> int:
     console.print(leaderboard_table(result))
     for note in result.warnings:
         console.print(f"[yellow]note:[/] {escape(note)}")
+    for leak in result.dataset.get("leakage", []):
+        console.print(f"[bold red]warning:[/] column {escape(repr(leak['column']))} alone "
+                      f"predicts the label (balanced accuracy {leak['score']:.3f} out of fold): "
+                      "scores that rely on it will not hold on new data unless it is known "
+                      "before the outcome")
     honest = result.honest
     if honest["method"] == "holdout":
         console.print(

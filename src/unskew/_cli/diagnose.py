@@ -28,6 +28,7 @@ def _run(args: argparse.Namespace) -> int:
     import sys
 
     from rich.console import Console
+    from rich.markup import escape
 
     dataset = load_data(args)  # data errors first: they need no model code
 
@@ -38,6 +39,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.json == "-":
         sys.stdout.write(profile.to_json() + "\n")
         return 0
+    for note in dataset.notes:
+        Console(stderr=True).print(f"[yellow]note:[/] {escape(note)}")
     Console().print(profile.to_rich())
     if args.json:
         profile.to_json(args.json)

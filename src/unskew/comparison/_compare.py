@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import time
 from pathlib import Path
@@ -20,8 +21,8 @@ from ._cache import TaskCache
 from ._engine import aggregate, aligned_proba, build_estimator, plan_tasks, run_tasks
 from ._model import save_model
 from ._result import CompareResult
-from ._splits import make_splits
-from ._stats import bootstrap_interval
+from ._splits import class_size_hint, list_classes, make_splits
+from ._stats import bootstrap_interval, perfect_score_interval
 from .strategies import resolve
 
 _N_OOF = 5  # strategies whose out-of-fold predictions the report plots
@@ -34,7 +35,9 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
             time_budget: float | None = None, task_timeout: float | None = None,
             n_jobs: int = 1, out=None,
             random_state: int = 0, diagnose: bool = True, progress: bool | None = None,
-            drop=None, tune: bool | None = None, command: str | None = None) -> CompareResult:
+            drop=None, text=None, sep: str | None = None, decimal: str | None = None,
+            keep_ids=False, tune: bool | None = None,
+            command: str | None = None) -> CompareResult:
     """Cross-validate imbalance strategies on a dataset, rank them, and refit the winner.
 
     Every strategy is scored on the same repeated stratified folds (resampling only inside
@@ -51,8 +54,9 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
         The label column of a table.
     metric : str, default="macro_f1"
         Selection metric, a key of :data:`unskew.metrics.METRICS`; all others are reported.
-    strategies : list of str, optional
-        Strategy names (``["smote+lr", "weighted+hgb"]``); by default those of ``preset``.
+    strategies : list of str or str, optional
+        Strategy names (``["smote+lr", "weighted+hgb"]``, or ``"smote+lr,weighted+hgb"`` as
+        on the command line); by default those of ``preset``.
     preset : {"fast", "default", "thorough"}, default="default"
         Which strategies to run when ``strategies`` is not given.
     folds, repeats : int, default=5, 2
@@ -82,9 +86,21 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
     diagnose : bool, default=True
         Profile the data with :func:`unskew.diagnose` for the report.
     progress : bool, optional
-        Progress bar on a terminal, log lines otherwise; ``None`` shows it only on a terminal.
+        A progress bar on a terminal or in a notebook, a few log lines otherwise (every 10%
+        of the tasks or 30 s); ``False`` is silent.
     drop : list of str, optional
         Columns of a table to leave out.
+    text : list of str, optional
+        Columns of a table to read as free text.
+    sep, decimal : str, optional
+        Field separator and decimal mark of a CSV file (detected by default; see
+        :func:`~unskew.datasets.load_table`).
+    keep_ids : bool or list of str, default=False
+        Columns that look like row identifiers (distinct on almost every row, or counting up
+        row by row) are left out of the features, with a note, because a model can memorise
+        them and score well only on this table. ``True`` keeps them all; a list keeps those
+        named. Columns that alone predict the label almost perfectly (out of fold) are kept
+        but warned about: they are often derived from the label.
     tune : bool, optional
         Tune each strategy's small search space by successive halving inside every outer
         training fold (nested, so scores stay honest). Default: only for ``preset="thorough"``.
@@ -122,8 +138,22 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
         raise DataError("no strategy can run: " + "; ".join(notes))
     out = _prepare_out(out)
 
-    dataset = as_dataset(data, target, drop=drop)
+    dataset = as_dataset(data, target, drop=drop, text=text, sep=sep, decimal=decimal)
+    source = str(data) if isinstance(data, str | os.PathLike) else dataset.source
+    notes += list(dataset.notes)
     dataset, split_on, notes = _prepare(dataset, groups, time_column, min_class_size, notes)
+    y = dataset.y.to_numpy()
+    labels = np.unique(y)
+    rare = int(np.flatnonzero(labels == dataset.classes[-1])[0])
+
+    sel, hold = _holdout_split(y, holdout, folds, split_on, random_state, notes)
+    splits = make_splits(y[sel], folds=folds, repeats=repeats,
+                         groups=None if groups is None else split_on[sel],
+                         time=None if time_column is None else split_on[sel],
+                         random_state=random_state)
+    # after the checks on the target, so its errors come first; rows stay as they are
+    dataset, screened = _screen_columns(dataset, keep_ids, random_state, notes)
+    X = dataset.X
     unfit = {s.name: why for s in runnable if (why := _unfit(s, dataset)) is not None}
     if unfit:
         notes += [f"strategy {name} skipped: {why}" for name, why in unfit.items()]
@@ -131,15 +161,6 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
         if not runnable:
             raise DataError("no chosen strategy applies to this data: "
                             + "; ".join(f"{n}: {w}" for n, w in unfit.items()))
-    y = dataset.y.to_numpy()
-    labels = np.unique(y)
-    X = dataset.X
-
-    sel, hold = _holdout_split(y, holdout, folds, split_on, random_state, notes)
-    splits = make_splits(y[sel], folds=folds, repeats=repeats,
-                         groups=None if groups is None else split_on[sel],
-                         time=None if time_column is None else split_on[sel],
-                         random_state=random_state)
     settings = {"metric": metric, "folds": folds, "repeats": repeats, "holdout": holdout,
                 "groups": groups, "time": time_column, "min_class_size": min_class_size}
     tuned = metric if (preset == "thorough" and strategies is None if tune is None
@@ -159,12 +180,17 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
     greater = {name: spec.greater_is_better for name, spec in METRICS.items()}
     test_train = 1.0 / (folds - 1)
     board, fold_scores = aggregate(tasks, results, metric=metric, metrics=list(METRICS),
-                                   greater_is_better=greater, test_train_ratio=test_train)
+                                   greater_is_better=greater, test_train_ratio=test_train,
+                                   labels=labels, rare=rare)
     ranked = board[board["rank"].notna()]
     if ranked.empty:
         errors = "; ".join(f"{r.strategy}: {r.error}" for r in board.itertuples())
         raise DataError(f"every strategy failed or was skipped: {errors}")
     best = str(ranked.iloc[0]["strategy"])
+    if ranked.iloc[0]["status"] == "degenerate":
+        notes.append(f"every strategy that ran predicts a single class on most folds; the "
+                     f"winner {best} {ranked.iloc[0]['error']}, so it is no better than a "
+                     "constant guess")
     oof = _out_of_fold(tasks, results, ranked["strategy"].head(_N_OOF).tolist(), len(sel),
                        labels)
 
@@ -185,26 +211,34 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
         profile = run_diagnose(dataset, cv=folds, random_state=random_state)
     stage["diagnose_s"] = time.perf_counter() - mark
     versions = _versions()
+    given = {"data": source,
+             "target": None if source is not None and _is_benchmark(source)
+             else str(dataset.y.name),
+             "drop": None if drop is None else _names(drop),
+             "text": None if text is None else _names(text), "sep": sep, "decimal": decimal,
+             "keep_ids": keep_ids if isinstance(keep_ids, bool) else _names(keep_ids)}
     result = CompareResult(
         leaderboard=board, fold_scores=fold_scores, best_=best, best_estimator_=final,
         honest=honest,
         settings={**settings, "seed": random_state, "preset": preset if strategies is None
                   else None, "strategies": [s.name for s in chosen], "n_jobs": n_jobs,
                   "time_budget": time_budget, "task_timeout": task_timeout,
-                  "command": command,
+                  "command": command, **given,
                   "n_selection_rows": int(sel.size), "n_holdout_rows": int(hold.size)},
         dataset={"name": dataset.name, "source_hash": dataset.source_hash,
                  "n_samples": dataset.n_samples, "n_features": dataset.n_features,
                  "class_counts": dataset.class_counts, "feature_types": dataset.feature_types,
-                 "imbalance_ratio": dataset.imbalance_ratio},
+                 "imbalance_ratio": dataset.imbalance_ratio, "rare_class": dataset.classes[-1],
+                 **screened},
         classes=labels.tolist(), y=y[sel], oof=oof, profile=profile, warnings=notes,
         versions=versions, timings=stage,
     )
+    # measured before the outputs are written, so the report can state it
+    stage["total_s"] = time.perf_counter() - started
     if out is not None:
         mark = time.perf_counter()
         _write_outputs(result, dataset, out)
         stage["outputs_s"] = time.perf_counter() - mark
-    stage["total_s"] = time.perf_counter() - started
     return result
 
 
@@ -247,17 +281,87 @@ def _prepare(dataset: Dataset, groups, time_column, min_class_size, notes):
     if min_class_size is not None:
         counts = y.value_counts()
         small = counts[counts < min_class_size]
+        left = counts[counts >= min_class_size]
+        if len(left) < 2:
+            kept = ("no class has" if left.empty else f"only class {left.index[0]!r} has")
+            raise DataError(
+                f"--min-class-size {min_class_size} leaves fewer than two classes: {kept} at "
+                f"least {min_class_size} rows (the largest has {int(counts.max())}). "
+                + class_size_hint(counts))
         if len(small):
             keep = ~y.isin(small.index).to_numpy()
             notes.append("dropped classes smaller than --min-class-size "
-                         f"{min_class_size}: " + ", ".join(f"{c!r} ({n} rows)"
-                                                           for c, n in small.items()))
+                         f"{min_class_size}: " + list_classes(small))
             X, y = X[keep].reset_index(drop=True), y[keep].reset_index(drop=True)
             split_on = None if split_on is None else split_on[keep]
     types = {c: t for c, t in dataset.feature_types.items() if c in X.columns}
     if X is not dataset.X:
-        dataset = make_dataset(X, y, types, name=dataset.name, description=dataset.description)
+        dataset = make_dataset(X, y, types, name=dataset.name, description=dataset.description,
+                               notes=dataset.notes, source=dataset.source)
     return dataset, split_on, notes
+
+
+def _screen_columns(dataset: Dataset, keep_ids, seed, notes) -> tuple[Dataset, dict]:
+    """Leave out identifier columns (unless kept) and warn about columns that leak the label.
+
+    Returns the dataset to run on and what the report says about its columns.
+    """
+    from ..diagnosis._columns import suspect_columns
+
+    suspects = suspect_columns(dataset.X, dataset.y.to_numpy(), dataset.feature_types,
+                               random_state=seed)
+    ids = [s for s in suspects if s.kind == "id"]
+    if keep_ids is True:
+        kept = {s.column for s in ids}
+    else:
+        kept = set(_names(keep_ids or []))
+        unknown = kept - set(dataset.X.columns)
+        if unknown:
+            from .._utils._text import did_you_mean
+
+            name = sorted(unknown)[0]
+            raise DataError(f"keep_ids names column {name!r}, which is not among the features"
+                            f"{did_you_mean(name, dataset.X.columns)}")
+    dropped = [s.column for s in ids if s.column not in kept]
+    for s in ids:
+        if s.column in kept:
+            notes.append(f"column {s.column!r} looks like a row identifier ({s.reason}); kept "
+                         "as a feature as asked (--keep-ids)")
+        else:
+            notes.append(f"column {s.column!r} looks like a row identifier ({s.reason}) and is "
+                         f"left out of the features; keep it with --keep-ids {s.column}")
+    leaks = [s for s in suspects if s.kind == "leak"]
+    for s in leaks:
+        notes.append(f"column {s.column!r} {s.reason}: check that it is not derived from the "
+                     f"label (leakage), or drop it with --drop {s.column}; scores that rely on "
+                     "it will not hold on new data")
+    screened = {
+        "id_columns": [{"column": s.column, "reason": s.reason, "kept": s.column in kept}
+                       for s in ids],
+        "leakage": [{"column": s.column, "score": s.score, "metric": "balanced_accuracy",
+                     "note": s.reason} for s in leaks],
+    }
+    if dropped:
+        if len(dropped) == dataset.n_features:
+            raise DataError(
+                "every feature column looks like a row identifier ("
+                + ", ".join(repr(c) for c in dropped) + "); keep them with --keep-ids if they "
+                "are real features")
+        X = dataset.X.drop(columns=dropped)
+        types = {c: t for c, t in dataset.feature_types.items() if c in X.columns}
+        dataset = make_dataset(X, dataset.y, types, name=dataset.name,
+                               description=dataset.description, notes=dataset.notes,
+                               source=dataset.source)
+    return dataset, screened
+
+
+def _names(columns) -> list[str]:
+    return [columns] if isinstance(columns, str) else [str(c) for c in columns]
+
+
+def _is_benchmark(source: str) -> bool:
+    """A benchmark name (``binary:yeast4``) rather than a file path."""
+    return ":" in source and not os.path.exists(source) and not os.path.splitext(source)[1]
 
 
 def _holdout_split(y, holdout, folds, split_on, seed, notes):
@@ -308,11 +412,23 @@ def _honest_estimate(best, X, y, labels, sel, hold, feature_types, metric, seed,
         if labels.size == 2:
             pred = pred[:, 1]
     ci = bootstrap_interval(y[hold], pred, spec.function, random_state=seed)
+    how = "95% stratified bootstrap interval"
+    exact = perfect_score_interval(y[hold], pred, spec.function) if spec.kind == "label" \
+        else None
+    if exact is not None:
+        # a bootstrap of a perfect hold-out has zero width: bound each class's recall instead
+        ci, bound, label = exact
+        how = (f"all {hold.size} held-out rows correct, yet the recall of class {label!r} "
+               f"({int(np.sum(y[hold] == label))} rows) is only known to be at least "
+               f"{bound:.3f} (exact binomial, 95% over all classes); the low end is the "
+               f"{metric} of that worst case")
+    elif ci.low == ci.high:
+        how += ("; every resample scored the same, so the interval does not show the "
+                f"uncertainty of {hold.size} rows")
     return {"method": "holdout", "metric": metric, "mean": ci.mean, "low": ci.low,
             "high": ci.high, "n_rows": int(hold.size),
             "note": f"{best} refitted on the {sel.size} selection rows and scored once on "
-                    f"{hold.size} held-out rows the selection never saw (95% stratified "
-                    "bootstrap interval)"}
+                    f"{hold.size} held-out rows the selection never saw ({how})"}
 
 
 def _versions() -> dict:

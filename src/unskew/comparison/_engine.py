@@ -132,8 +132,22 @@ def _fit_and_score(task, X, y, labels, feature_types, random_state, start) -> di
         y_pred = np.asarray(estimator.predict(X.iloc[test]))
         proba = aligned_proba(estimator, X.iloc[test], labels)
         scores = classification_summary(y[test], y_pred, y_proba=proba, labels=labels)
+    predicted = np.unique(y_pred)
     return {"status": "ok", "scores": {k: float(v) for k, v in scores.items()},
+            "class_recall": _class_recall(y[test], y_pred, labels),
+            # a model that predicts one class everywhere has failed, whatever it scores
+            "only_class": (int(np.flatnonzero(labels == predicted[0])[0])
+                           if predicted.size == 1 and np.isin(predicted, labels).all() else -1),
             "fit_time": fit_time, "time": time.perf_counter() - start, "proba": proba}
+
+
+def _class_recall(y_true: np.ndarray, y_pred: np.ndarray, labels: np.ndarray) -> list:
+    """Recall of each label (None where the fold has no row of it), JSON-ready."""
+    out = []
+    for label in labels.tolist():
+        mask = y_true == label
+        out.append(float(np.mean(y_pred[mask] == label)) if mask.any() else None)
+    return out
 
 
 def run_tasks(tasks: list[Task], X, y, labels, feature_types, *, random_state, n_jobs: int,
@@ -204,17 +218,32 @@ def plan_tasks(strategies: list[str], splits: list[Split], *, data_hash: str, se
 
 
 def aggregate(tasks: list[Task], results: dict, *, metric: str, metrics: list[str],
-              greater_is_better: dict, test_train_ratio: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fold scores -> leaderboard with corrected CIs, p-values against the best, and ranks."""
+              greater_is_better: dict, test_train_ratio: float,
+              labels: np.ndarray | None = None,
+              rare: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fold scores -> leaderboard with corrected CIs, p-values against the best, and ranks.
+
+    With ``labels`` and ``rare`` (the position of the least frequent class in ``labels``), the
+    leaderboard also gets ``rare_recall`` (that class's recall) with its interval, and a
+    strategy that predicts a single class on at least half of its folds is marked
+    ``"degenerate"``: it is ranked after every other complete strategy, and the reason is in
+    ``error``.
+    """
     rows = []
     for task in tasks:
         record = results.get(task.key, {"status": "skipped", "error": "not run"})
         row = {"strategy": task.strategy, "repeat": task.split.repeat, "fold": task.split.fold,
                "status": record["status"], "error": record.get("error", ""),
-               "fit_time": record.get("fit_time", np.nan), "time": record.get("time", np.nan)}
+               "fit_time": record.get("fit_time", np.nan), "time": record.get("time", np.nan),
+               "only_class": record.get("only_class", -1)}
         row.update(record.get("scores", {}))
+        recalls = record.get("class_recall")
+        if rare is not None and recalls is not None:
+            row["rare_recall"] = np.nan if recalls[rare] is None else recalls[rare]
         rows.append(row)
     folds = pd.DataFrame(rows)
+    if rare is not None:
+        metrics = [*metrics, "rare_recall"]
     board = []
     for name, group in folds.groupby("strategy", sort=False):
         entry = {"strategy": name, "n_ok": int((group["status"] == "ok").sum()),
@@ -224,8 +253,18 @@ def aggregate(tasks: list[Task], results: dict, *, metric: str, metrics: list[st
             "failed" if entry["n_ok"] == 0 else "partial")
         entry["error"] = failed["error"].iloc[0] if not failed.empty else ""
         ok = group[group["status"] == "ok"]
+        single = ok["only_class"][ok["only_class"] >= 0]
+        if entry["status"] == "ok" and len(single) and 2 * len(single) >= len(ok):
+            only = single.mode().iloc[0]
+            named = repr(labels[only].item() if isinstance(labels[only], np.generic)
+                         else labels[only]) if labels is not None else "one class"
+            entry["status"] = "degenerate"
+            entry["error"] = (f"predicts only class {named} in {int((single == only).sum())} "
+                              f"of {len(ok)} folds" + (
+                                  f" (a single class in {len(single)})"
+                                  if (single != only).any() else ""))
         for m in metrics:
-            if entry["status"] == "ok" and m in ok:
+            if entry["status"] in ("ok", "degenerate") and m in ok:
                 ci = corrected_interval(ok[m].to_numpy(), test_train_ratio=test_train_ratio)
             else:
                 ci = None
@@ -237,12 +276,15 @@ def aggregate(tasks: list[Task], results: dict, *, metric: str, metrics: list[st
         entry["fit_time"] = float(ok["fit_time"].mean()) if not ok.empty else np.nan
         board.append(entry)
     board = pd.DataFrame(board)
-    complete = board[board["status"] == "ok"]
+    complete = board[board["status"].isin(["ok", "degenerate"])]
     sign = 1 if greater_is_better[metric] else -1
     board["rank"] = np.nan
     board["p_vs_best"] = np.nan
     if not complete.empty:
-        order = (sign * complete[metric]).sort_values(ascending=False).index
+        # degenerate strategies rank after all others, whatever they score
+        key = pd.DataFrame({"degenerate": complete["status"] == "degenerate",
+                            "score": -sign * complete[metric]})
+        order = key.sort_values(["degenerate", "score"], kind="stable").index
         board.loc[order, "rank"] = np.arange(1, len(order) + 1)
         best = board.loc[order[0], "strategy"]
         best_scores = folds[folds["strategy"] == best].sort_values(["repeat", "fold"])[metric]
@@ -254,4 +296,4 @@ def aggregate(tasks: list[Task], results: dict, *, metric: str, metrics: list[st
     board = board.sort_values(["rank", "strategy"], na_position="last").reset_index(drop=True)
     lead = ["rank", "strategy", metric, f"{metric}_low", f"{metric}_high", "p_vs_best"]
     rest = [c for c in board.columns if c not in lead]
-    return board[lead + rest], folds
+    return board[lead + rest], folds.drop(columns="only_class")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from sklearn.model_selection import (
     RepeatedStratifiedKFold,
     StratifiedGroupKFold,
@@ -24,17 +25,65 @@ class Split:
     test: np.ndarray
 
 
+_LISTED_CLASSES = 5
+
+
+def list_classes(counts, limit: int = _LISTED_CLASSES) -> str:
+    """``'a' (3 rows), 'b' (1 row) and 209 more`` for a message, smallest classes first.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> list_classes(pd.Series({"x": 1, "y": 4, "z": 2}), limit=2)
+    "'x' (1 row), 'z' (2 rows) and 1 more"
+    """
+    counts = pd.Series(counts).sort_values(kind="stable")
+    shown = ", ".join(f"{c!r} ({int(n)} row{'s' if n != 1 else ''})"
+                      for c, n in counts.head(limit).items())
+    return shown + (f" and {len(counts) - limit} more" if len(counts) > limit else "")
+
+
+def class_size_hint(counts: pd.Series) -> str:
+    """A sentence saying why a target whose classes are all tiny is probably not a label."""
+    if counts.max() > 1 and len(counts) < 0.5 * counts.sum():
+        return ""
+    return (f"The target has {len(counts)} classes for {int(counts.sum())} rows: it looks like "
+            "an identifier or a continuous value, not a class label; check --target.")
+
+
 def check_class_sizes(y, folds: int) -> None:
-    """Refuse a class too small to appear in every test fold, naming it and the fixes."""
-    labels, counts = np.unique(np.asarray(y), return_counts=True)
-    small = [(c, int(n)) for c, n in zip(labels.tolist(), counts, strict=True) if n < folds]
-    if small:
-        listed = ", ".join(f"{c!r} ({n} rows)" for c, n in small)
-        raise DataError(
-            f"classes {listed} have fewer rows than the {folds} folds, so some test folds "
-            f"would not contain them. Use fewer folds (--folds {max(2, min(n for _, n in small))}) "
-            f"or drop classes that small (--min-class-size {folds})."
-        )
+    """Refuse a class too small to appear in every test fold, naming it and a fix that works.
+
+    Only fixes that would succeed are suggested: fewer folds when every class has at least
+    two rows, dropping the small classes when at least two classes would be left.
+
+    Examples
+    --------
+    >>> check_class_sizes(["a"] * 5 + ["b"] * 5 + ["c"] * 2, folds=3)
+    Traceback (most recent call last):
+    ...
+    unskew.exceptions.DataError: class 'c' (2 rows) has fewer rows than the 3 folds, ...
+    """
+    counts = pd.Series(np.asarray(y)).value_counts()
+    small = counts[counts < folds]
+    if small.empty:
+        return
+    fixes = []
+    if small.min() >= 2:
+        fixes.append(f"use fewer folds (--folds {int(small.min())})")
+    if (counts >= folds).sum() >= 2:
+        fixes.append(f"drop the classes that small (--min-class-size {folds})")
+    what = "class" if len(small) == 1 else "classes"
+    verb = "has" if len(small) == 1 else "have"
+    message = (f"{what} {list_classes(small)} {verb} fewer rows than the {folds} folds, so some "
+               "test folds would not contain them.")
+    if fixes:
+        message += " " + " or ".join(fixes).capitalize() + "."
+    else:
+        message += (" No number of folds (at least 2) fits, and fewer than two classes have "
+                    f"{folds} rows; merge rare classes or collect more rows.")
+    hint = class_size_hint(counts)
+    raise DataError(message + (" " + hint if hint else ""))
 
 
 def make_splits(y, *, folds: int = 5, repeats: int = 2, groups=None, time=None,

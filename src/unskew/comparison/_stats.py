@@ -114,3 +114,64 @@ def bootstrap_interval(y_true, y_pred_or_score, metric, *, n_boot: int = 1000,
     alpha = (1 - confidence) / 2
     return Interval(float(metric(y_true, pred)), float(np.quantile(values, alpha)),
                     float(np.quantile(values, 1 - alpha)))
+
+
+def perfect_score_interval(y_true, y_pred, metric, *, confidence: float = 0.95,
+                           scale: int = 1000) -> tuple[Interval, float, object] | None:
+    """An interval for a metric on a hold-out predicted without a single error.
+
+    A bootstrap of a perfect hold-out only ever resamples correct rows, so its interval has
+    zero width ("1.000 [1.000, 1.000]") however few rows there were. Here each class's recall
+    gets its exact (Clopper-Pearson) lower bound instead: with ``n`` of ``n`` rows correct it
+    is ``(alpha / C) ** (1 / n)``, ``alpha = (1 - confidence) / 2``, Bonferroni-corrected over
+    the ``C`` classes so the bounds hold together. The low end is the metric in the worst
+    case those bounds allow, with each class's misses sent to its largest or its smallest
+    other class (whichever scores lower); the high end stays at the perfect score.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like
+        Labels and predictions of the hold-out rows.
+    metric : callable
+        ``metric(y_true, y_pred)``, a label metric.
+    confidence : float, default=0.95
+        Two-sided coverage (the low end is its lower quantile).
+    scale : int, default=1000
+        Rows per hold-out row in the worst-case table (the bounds are fractions of rows).
+
+    Returns
+    -------
+    (Interval, float, label) or None
+        The interval, the smallest per-class recall bound and its class; None when some
+        prediction is wrong (the bootstrap then sees the errors).
+
+    Examples
+    --------
+    >>> from unskew.metrics import balanced_accuracy
+    >>> y = [0] * 150 + [1] * 10
+    >>> ci, bound, label = perfect_score_interval(y, y, balanced_accuracy)
+    >>> round(bound, 3), label, round(ci.low, 3), ci.high
+    (0.645, 1, 0.808, 1.0)
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.size == 0 or not np.array_equal(y_true, y_pred):
+        return None
+    labels, counts = np.unique(y_true, return_counts=True)
+    perfect = float(metric(y_true, y_pred))
+    if labels.size < 2:
+        return Interval(perfect, perfect, perfect), 1.0, labels.tolist()[0]
+    alpha = (1 - confidence) / 2 / labels.size
+    bounds = alpha ** (1.0 / counts)
+    order = np.argsort(counts, kind="stable")
+    worst = perfect
+    for pick in (order[-1], order[0]):  # misses go to the largest / the smallest other class
+        true, pred = [], []
+        for k, (label, n, bound) in enumerate(zip(labels, counts, bounds, strict=True)):
+            hits = round(scale * n * bound)
+            sink = pick if pick != k else (order[-2] if pick == order[-1] else order[1])
+            true.append(np.full(scale * n, label))
+            pred.append(np.concatenate([np.full(hits, label),
+                                        np.full(scale * n - hits, labels[sink])]))
+        worst = min(worst, float(metric(np.concatenate(true), np.concatenate(pred))))
+    k = int(np.argmin(bounds))
+    return Interval(perfect, worst, perfect), float(bounds[k]), labels.tolist()[k]

@@ -230,7 +230,8 @@ def load_benchmark(name: str) -> Dataset:
     # a fresh Dataset object per call, sharing no mutable frame with the cache
     return Dataset(X=ds.X.copy(), y=ds.y.copy(), classes=ds.classes,
                    feature_types=dict(ds.feature_types), name=ds.name,
-                   source_hash=ds.source_hash, description=ds.description)
+                   source_hash=ds.source_hash, description=ds.description,
+                   source=f"{collection}:{short}")
 
 
 @functools.cache

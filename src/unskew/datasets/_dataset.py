@@ -30,6 +30,12 @@ class Dataset:
         A short name used in reports ("yeast4", or the file name).
     source_hash : str
         A hash of the content of ``X`` and ``y``; caches and saved models are keyed by it.
+    source : str or None
+        Where it was read from: a file path, or a benchmark name such as ``"binary:yeast4"``;
+        None for a data frame from memory. The report's "reproduce" lines use it.
+    notes : tuple of str
+        How the data was read where it was not obvious (a detected separator or decimal mark);
+        ``compare`` and ``diagnose`` show them.
 
     Examples
     --------
@@ -52,6 +58,8 @@ class Dataset:
     name: str = "data"
     source_hash: str = ""
     description: str = field(default="", repr=False)
+    source: str | None = field(default=None, repr=False)
+    notes: tuple = field(default=(), repr=False)
 
     def __repr__(self) -> str:
         return (

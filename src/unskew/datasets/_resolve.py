@@ -10,7 +10,8 @@ from ._dataset import Dataset
 from ._table import load_table
 
 
-def as_dataset(data, target: str | None = None, *, drop=None, text=None) -> Dataset:
+def as_dataset(data, target: str | None = None, *, drop=None, text=None, sep=None,
+               decimal=None) -> Dataset:
     """Turn whatever the user passed as data into a :class:`Dataset`.
 
     Parameters
@@ -23,6 +24,8 @@ def as_dataset(data, target: str | None = None, *, drop=None, text=None) -> Data
         The label column of a table; required for tables, refused for benchmarks.
     drop, text : iterable of str, optional
         As in :func:`load_table`.
+    sep, decimal : str, optional
+        As in :func:`load_table` (CSV files only).
 
     Examples
     --------
@@ -45,4 +48,4 @@ def as_dataset(data, target: str | None = None, *, drop=None, text=None) -> Data
         return load_benchmark(data)
     if target is None:
         raise DataError("target= is required for a table: name its label column")
-    return load_table(data, target, drop=drop, text=text)
+    return load_table(data, target, drop=drop, text=text, sep=sep, decimal=decimal)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import bz2
+import csv
+import gzip
 import hashlib
+import io
+import lzma
 import os
+import re
+import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +22,11 @@ from .._utils._text import did_you_mean, preview
 from ..exceptions import DataError
 from ._dataset import Dataset
 
+_COMPRESSED = {".gz", ".bz2", ".zip", ".xz", ".zst"}
+_SEPARATORS = (",", ";", "\t", "|")
+_SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_COMMA_NUMBER = re.compile(r"^[-+]?\d+,\d+([eE][-+]?\d+)?$")
+_DOT_NUMBER = re.compile(r"^[-+]?\d*\.\d+([eE][-+]?\d+)?$")
 _READERS = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -28,7 +41,8 @@ _TEXT_MIN_MEAN_LENGTH = 30.0
 
 
 def load_table(source, target: str, *, drop: Iterable[str] | None = None,
-               text: Iterable[str] | None = None, name: str | None = None) -> Dataset:
+               text: Iterable[str] | None = None, name: str | None = None,
+               sep: str | None = None, decimal: str | None = None) -> Dataset:
     """Read a labelled table into a :class:`Dataset`.
 
     Parameters
@@ -44,6 +58,13 @@ def load_table(source, target: str, *, drop: Iterable[str] | None = None,
         Columns to treat as free text even when the inference would call them categorical.
     name : str, optional
         Name used in reports; defaults to the file's stem, or ``"data"`` for a data frame.
+    sep : str, optional
+        Field separator of a CSV file. By default it is detected from the first lines among
+        ``,``, ``;``, tab and ``|`` (``.tsv`` files: tab), and :attr:`Dataset.notes` says which
+        was used when it is not a comma.
+    decimal : str, optional
+        Decimal mark of a CSV file (``"."`` or ``","``). By default a comma is detected when
+        the separator is not a comma and numbers are written like ``1,52``.
 
     Returns
     -------
@@ -53,8 +74,9 @@ def load_table(source, target: str, *, drop: Iterable[str] | None = None,
     Raises
     ------
     DataError
-        If the file cannot be read, the target column is missing, labels are missing, or there
-        are fewer than two classes. The message names the column or rows and the fix.
+        If the file cannot be read, the target column is missing, labels are missing or mix
+        strings with numbers, or there are fewer than two classes. The message names the
+        column or rows (file line numbers for a CSV) and the fix.
 
     Examples
     --------
@@ -71,8 +93,8 @@ def load_table(source, target: str, *, drop: Iterable[str] | None = None,
     >>> ds.class_counts
     {'ok': 5, 'fraud': 1}
     """
-    frame, default_name = _read_source(source)
-    frame = _normalise_columns(frame)
+    read = _read(source, sep=sep, decimal=decimal)
+    frame = _normalise_columns(read.frame)
     if not isinstance(target, str):
         raise DataError(f"target must be a column name (str), got {type(target).__name__}")
     if target not in frame.columns:
@@ -85,7 +107,7 @@ def load_table(source, target: str, *, drop: Iterable[str] | None = None,
     if target in drop:
         raise DataError(f"column {target!r} is the target and cannot also be in drop=")
 
-    y = _clean_labels(frame[target], target)
+    y = _clean_labels(frame[target], target, read)
     X = frame.drop(columns=[target, *drop])
     if X.shape[1] == 0:
         raise DataError(
@@ -94,12 +116,14 @@ def load_table(source, target: str, *, drop: Iterable[str] | None = None,
         )
     X, feature_types = _infer_feature_types(X, text)
     X.index = y.index = pd.RangeIndex(len(y))
-    return make_dataset(X, y, feature_types, name=name or default_name)
+    return make_dataset(X, y, feature_types, name=name or read.name, notes=read.notes,
+                        source=None if read.path is None else str(read.path))
 
 
 def make_dataset(X: pd.DataFrame, y: pd.Series, feature_types: dict[str, str], *,
-                 name: str, description: str = "") -> Dataset:
+                 name: str, description: str = "", notes=(), source=None) -> Dataset:
     """Build a :class:`Dataset` from clean parts: order the classes and hash the content."""
+    check_label_types(y, y.name)
     counts = y.value_counts(sort=False)
     if len(counts) < 2:
         only = counts.index[0] if len(counts) else None
@@ -110,7 +134,8 @@ def make_dataset(X: pd.DataFrame, y: pd.Series, feature_types: dict[str, str], *
         )
     classes = tuple(sorted(counts.index, key=lambda c: (-int(counts[c]), str(c))))
     return Dataset(X=X, y=y, classes=classes, feature_types=feature_types, name=name,
-                   source_hash=hash_frame(X, y), description=description)
+                   source_hash=hash_frame(X, y), description=description, notes=tuple(notes),
+                   source=source)
 
 
 def hash_frame(X: pd.DataFrame, y: pd.Series | None = None) -> str:
@@ -131,12 +156,45 @@ def hash_frame(X: pd.DataFrame, y: pd.Series | None = None) -> str:
     return h.hexdigest()[:16]
 
 
-def _read_source(source) -> tuple[pd.DataFrame, str]:
+@dataclass(frozen=True)
+class _Read:
+    """A table as read, with how it was read (to point at file lines and explain choices)."""
+
+    frame: pd.DataFrame
+    name: str
+    path: Path | None = None
+    kind: str | None = None  # "csv" or "parquet" for a file
+    sep: str | None = None
+    notes: tuple[str, ...] = ()
+
+    def locate(self, rows: np.ndarray, limit: int = 10) -> str:
+        """Where 0-based data rows are, in words the user can act on (file lines, index)."""
+        rows = np.asarray(rows)[:limit]
+        more = "" if len(rows) < limit else ", ..."
+        if self.kind == "csv":
+            lines = _csv_line_numbers(self.path, self.sep, rows)
+            if lines is not None:
+                return (f"file lines {', '.join(map(str, lines))}{more} of {self.path.name} "
+                        "(line 1 is the header)")
+        if self.kind == "parquet":
+            return f"rows {', '.join(str(r + 1) for r in rows)}{more} (counting from 1)"
+        labels = self.frame.index[rows].tolist()
+        return f"index labels {', '.join(map(repr, labels))}{more}"
+
+
+def _read_source(source, *, sep: str | None = None,
+                 decimal: str | None = None) -> tuple[pd.DataFrame, str]:
+    """Read a path or take a data frame: ``(frame, default name)``."""
+    read = _read(source, sep=sep, decimal=decimal)
+    return read.frame, read.name
+
+
+def _read(source, *, sep: str | None = None, decimal: str | None = None) -> _Read:
     if isinstance(source, pd.DataFrame):
-        return source, "data"
+        return _Read(source, "data")
     if type(source).__module__.split(".")[0] == "polars":
         try:
-            return source.to_pandas(), "data"
+            return _Read(source.to_pandas(), "data")
         except Exception as exc:  # pragma: no cover - depends on the polars install
             raise DataError(f"could not convert the polars DataFrame to pandas: {exc}") from exc
     if not isinstance(source, str | os.PathLike):
@@ -151,7 +209,7 @@ def _read_source(source) -> tuple[pd.DataFrame, str]:
     if path.is_dir():
         raise DataError(f"{str(path)!r} is a directory; pass a CSV or Parquet file")
     suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] in {".gz", ".bz2", ".zip", ".xz", ".zst"}:
+    if suffixes and suffixes[-1] in _COMPRESSED:
         suffixes = suffixes[:-1]
     kind = _READERS.get(suffixes[-1] if suffixes else "")
     if kind is None:
@@ -159,19 +217,150 @@ def _read_source(source) -> tuple[pd.DataFrame, str]:
             f"cannot tell the format of {str(path)!r} from its extension; "
             f"use one of {', '.join(sorted(_READERS))} (optionally .gz/.zip compressed)"
         )
+    for param, value in (("sep", sep), ("decimal", decimal)):
+        if value is not None and (not isinstance(value, str) or len(value) != 1):
+            raise DataError(f"{param} must be a single character such as ';', got {value!r}")
+    if decimal is not None and decimal == sep:
+        raise DataError(f"sep and decimal are both {sep!r}; they must differ")
+    notes: list[str] = []
+    stem = path.name[: -len("".join(path.suffixes))] if path.suffixes else path.name
     try:
         if kind == "parquet":
-            frame = pd.read_parquet(path)
-        else:
-            frame = pd.read_csv(path, sep="\t" if kind == "tsv" else ",", low_memory=False)
+            if sep is not None or decimal is not None:
+                raise DataError("sep= and decimal= apply to CSV files, not Parquet")
+            return _Read(_nonempty(pd.read_parquet(path), path), stem, path, "parquet")
+        sample = _head_text(path)
+        if sep is None:
+            sep = "\t" if kind == "tsv" else sniff_separator(sample)
+            if sep != ("\t" if kind == "tsv" else ","):
+                notes.append(f"read {path.name} as {_SEP_NAMES.get(sep, repr(sep))}-separated "
+                             "(detected; set --sep / sep= to override)")
+        if decimal is None:
+            decimal = sniff_decimal(sample, sep)
+            if decimal != ".":
+                notes.append(f"read numbers in {path.name} with {decimal!r} as the decimal mark "
+                             "(detected; set --decimal / decimal= to override)")
+        frame = pd.read_csv(path, sep=sep, decimal=decimal, low_memory=False)
+    except DataError:
+        raise
     except Exception as exc:
         raise DataError(
             f"could not read {str(path)!r} as {kind.upper()}: {type(exc).__name__}: {exc}"
         ) from exc
+    return _Read(_nonempty(frame, path), stem, path, "csv", sep, tuple(notes))
+
+
+def _nonempty(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     if frame.shape[0] == 0:
         raise DataError(f"{str(path)!r} has no data rows (columns: {preview(frame.columns)})")
-    stem = path.name[: -len("".join(path.suffixes))] if path.suffixes else path.name
-    return frame, stem
+    return frame
+
+
+def _open_text(path: Path):
+    """Open a (possibly compressed) text file for reading; None where we cannot peek."""
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8", errors="replace", newline="")
+    if suffix == ".bz2":
+        return bz2.open(path, "rt", encoding="utf-8", errors="replace", newline="")
+    if suffix == ".xz":
+        return lzma.open(path, "rt", encoding="utf-8", errors="replace", newline="")
+    if suffix == ".zip":
+        archive = zipfile.ZipFile(path)
+        names = [n for n in archive.namelist() if not n.endswith("/")]
+        if len(names) != 1:
+            return None
+        return io.TextIOWrapper(archive.open(names[0]), encoding="utf-8", errors="replace",
+                                newline="")
+    if suffix in _COMPRESSED:  # .zst: no reader in the standard library
+        return None
+    return open(path, encoding="utf-8", errors="replace", newline="")
+
+
+def _head_text(path: Path, size: int = 1 << 16) -> str:
+    handle = _open_text(path)
+    if handle is None:
+        return ""
+    with handle:
+        return handle.read(size)
+
+
+def sniff_separator(sample: str) -> str:
+    r"""The field separator of a CSV sample: the candidate that splits every record alike.
+
+    Among ``,``, ``;``, tab and ``|``, a candidate qualifies when every record of the sample
+    (the header included, quotes respected) has the same number of fields, more than one;
+    the one with the most fields wins, a comma on ties. With no candidate, a comma.
+
+    Examples
+    --------
+    >>> sniff_separator("RI;Na;Type\n1,52;13,64;1\n1,51;13,89;2\n")
+    ';'
+    >>> sniff_separator("a,b\n1,x;y\n2,z\n")
+    ','
+    """
+    lines = sample.splitlines(keepends=True)
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the sample may end mid-record
+    text = "".join(lines[:200])
+    best, best_fields = ",", 1
+    for candidate in _SEPARATORS:
+        try:
+            counts = {len(r) for r in csv.reader(io.StringIO(text), delimiter=candidate) if r}
+        except csv.Error:
+            continue
+        if len(counts) == 1 and (fields := counts.pop()) > best_fields:
+            best, best_fields = candidate, fields
+    return best
+
+
+def sniff_decimal(sample: str, sep: str) -> str:
+    r"""``","`` when numbers in a sample are written with a decimal comma, else ``"."``.
+
+    Only a separator other than the comma leaves room for a decimal comma; a field such as
+    ``1,52`` or ``-0,5`` counts for it, ``1.52`` against.
+
+    Examples
+    --------
+    >>> sniff_decimal("x;y\n1,52;3\n0,5;4\n", ";"), sniff_decimal("x;y\n1.52;3\n", ";")
+    (',', '.')
+    """
+    if sep == ",":
+        return "."
+    comma = dot = 0
+    for record in csv.reader(io.StringIO(sample), delimiter=sep):
+        for field in record:
+            field = field.strip()
+            comma += bool(_COMMA_NUMBER.match(field))
+            dot += bool(_DOT_NUMBER.match(field))
+    return "," if comma > dot else "."
+
+
+def _csv_line_numbers(path: Path, sep: str | None, rows: np.ndarray) -> list[int] | None:
+    """File line numbers (1-based) of 0-based data rows, as pandas counted them.
+
+    Only for an error message, so a second pass over the file is affordable: quoted fields
+    may span lines, and pandas skips blank lines.
+    """
+    handle = _open_text(path)
+    if handle is None:
+        return None
+    wanted = {int(r): None for r in rows}
+    last = max(wanted, default=-1)
+    with handle:
+        reader = csv.reader(handle, delimiter=sep or ",")
+        start, row = 1, -1  # row -1 is the header
+        for record in reader:
+            if record:
+                if row in wanted:
+                    wanted[row] = start
+                row += 1
+                if row > last:
+                    break
+            start = reader.line_num + 1
+    if any(v is None for v in wanted.values()):
+        return None
+    return [wanted[int(r)] for r in rows]
 
 
 def _normalise_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -210,16 +399,50 @@ def _is_missing_label(values: pd.Series) -> np.ndarray:
     return missing
 
 
-def _clean_labels(y: pd.Series, target: str) -> pd.Series:
+def _clean_labels(y: pd.Series, target: str, read: _Read) -> pd.Series:
     missing = _is_missing_label(y)
     if missing.any():
         rows = np.flatnonzero(missing)
         raise DataError(
             f"the target {target!r} has {rows.size} missing or empty labels "
-            f"(of {len(y)} rows; first rows: {preview(rows.tolist(), 10)}). Drop those rows or "
+            f"(of {len(y)} rows; at {read.locate(rows)}). Drop those rows or "
             "fill in their labels; unskew does not guess labels."
         )
-    return _to_numpy_dtype(y).rename(target)
+    y = _to_numpy_dtype(y).rename(target)
+    check_label_types(y, target)
+    return y
+
+
+def check_label_types(y: pd.Series, target) -> None:
+    """Refuse labels that mix strings with numbers (they cannot be ordered or compared).
+
+    One rule everywhere: labels are all strings or all numbers (booleans count as numbers).
+    ``5`` and ``"5"`` are different labels to numpy and scikit-learn, so guessing a common type
+    could merge or split classes silently; the user decides.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_label_types(pd.Series([5, 7, "x"], dtype=object), "y")
+    Traceback (most recent call last):
+    ...
+    unskew.exceptions.DataError: the target 'y' mixes label types: numbers (5, 7) and strings ('x'); ...
+    """
+    if y.dtype != object:
+        return
+    kinds: dict[str, list] = {}
+    for value in pd.unique(y.dropna()):
+        kind = ("strings" if isinstance(value, str)
+                else "numbers" if isinstance(value, int | float | np.number | np.bool_)
+                else type(value).__name__)
+        kinds.setdefault(kind, []).append(value)
+    if len(kinds) > 1:
+        listed = " and ".join(f"{kind} ({preview(map(repr, values), 3)})"
+                              for kind, values in kinds.items())
+        raise DataError(
+            f"the target {target!r} mixes label types: {listed}; make them one type, e.g. "
+            f"all strings with df[{str(target)!r}] = df[{str(target)!r}].astype(str)"
+        )
 
 
 def _to_numpy_dtype(col: pd.Series) -> pd.Series:

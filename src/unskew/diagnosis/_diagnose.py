@@ -17,6 +17,7 @@ from .._utils._text import did_you_mean, preview
 from ..datasets import Dataset, load_benchmark, load_table
 from ..exceptions import DataError
 from . import _warnings
+from ._columns import suspect_columns
 from ._duplicates import find_duplicates
 from ._label_issues import (
     LabelIssue,
@@ -160,6 +161,8 @@ def diagnose(data, target: str | None = None, *, head_min: int = 100, tail_max: 
     found += _warnings.imbalance_warning(counts, imbalance_ratio)
     tick = time.perf_counter()
     found += _warnings.column_warnings(dataset.X)
+    found += _warnings.suspect_column_warnings(suspect_columns(
+        dataset.X, dataset.y.to_numpy(), dataset.feature_types, random_state=int(seeds[1])))
     timings["columns"] = time.perf_counter() - tick
 
     results: dict = {}
@@ -189,7 +192,8 @@ def diagnose(data, target: str | None = None, *, head_min: int = 100, tail_max: 
         results["outliers"] = _outlier_report(Z_all, codes, classes, seeds[2:])
         timings["outliers"] = time.perf_counter() - tick
 
-    if "label_issues" in checks:
+    # out-of-fold probabilities need two folds, so a class with at least two rows
+    if "label_issues" in checks and checked_counts.max() >= 2:
         tick = time.perf_counter()
         n_folds = min(cv, int(checked_counts.max()))
         report = _label_issue_report(Z, checked_codes, checked_rows, classes, cv=n_folds,

@@ -18,6 +18,8 @@ WARNING_CODES = {
     "high_overlap": "a class's neighbours mostly belong to other classes",
     "label_issues": "many rows look mislabelled",
     "conflicting_duplicates": "identical feature rows with different labels",
+    "id_like_columns": "columns that look like row identifiers",
+    "label_leakage": "a column alone predicts the label almost perfectly",
 }
 HIGH_IMBALANCE_RATIO = 100.0
 HIGH_OVERLAP = 0.5
@@ -38,7 +40,7 @@ class DiagnosisWarning:
         A stable identifier, one of ``"class_too_small_for_knn"``,
         ``"class_smaller_than_folds"``, ``"constant_columns"``, ``"missing_values"``,
         ``"high_imbalance"``, ``"high_overlap"``, ``"label_issues"``,
-        ``"conflicting_duplicates"``.
+        ``"conflicting_duplicates"``, ``"id_like_columns"``, ``"label_leakage"``.
     message : str
         One sentence naming the classes or columns, their numbers, and a fix.
     classes : tuple
@@ -91,13 +93,49 @@ def class_size_warnings(counts: dict, *, k_neighbors: int, cv: int) -> list[Diag
     small = [c for c, n in counts.items() if n < cv]
     if small:
         smallest = min(counts[c] for c in small)
-        fix = f"Use --folds {smallest} (cv={smallest}), drop" if smallest >= 2 else "Drop"
+        # suggest only what works: fewer folds needs two rows a class, dropping the small
+        # classes needs two classes left
+        fixes = [f"use --folds {smallest} (cv={smallest})"] if smallest >= 2 else []
+        if sum(n >= cv for n in counts.values()) >= 2:
+            fixes.append(f"drop classes below --min-class-size {cv}")
+        fixes.append("merge rare classes or collect more rows")
+        fix = ", ".join(fixes[:-1]) + (" or " if len(fixes) > 1 else "") + fixes[-1]
+        hint = ""
+        if max(counts.values()) == 1 or len(counts) >= 0.5 * sum(counts.values()):
+            hint = (f" The target has {len(counts)} classes for {sum(counts.values())} rows: it "
+                    "looks like an identifier or a continuous value, not a class label.")
         found.append(DiagnosisWarning(
             "class_smaller_than_folds",
             f"fewer rows than the {cv} cross-validation folds, so some test folds hold none of "
             f"them and their scores are unreliable: {_classes_with_counts(small, counts)}. "
-            f"{fix} classes below --min-class-size {cv}, or collect more rows.",
+            f"{fix[0].upper() + fix[1:]}.{hint}",
             classes=tuple(small),
+        ))
+    return found
+
+
+def suspect_column_warnings(suspects) -> list[DiagnosisWarning]:
+    """Row identifiers and columns that alone give the label away (see ``_columns``)."""
+    found = []
+    ids = [s for s in suspects if s.kind == "id"]
+    if ids:
+        found.append(DiagnosisWarning(
+            "id_like_columns",
+            "columns that look like row identifiers, which a model can memorise: "
+            + preview([f"{s.column!r} ({s.reason})" for s in ids], 5)
+            + ". `unskew compare` leaves them out unless kept with --keep-ids; drop them with "
+            "--drop if they are ids.",
+            columns=tuple(s.column for s in ids),
+        ))
+    leaks = [s for s in suspects if s.kind == "leak"]
+    if leaks:
+        found.append(DiagnosisWarning(
+            "label_leakage",
+            "columns that alone predict the label almost perfectly, out of fold: "
+            + preview([f"{s.column!r} (balanced accuracy {s.score:.3f})" for s in leaks], 5)
+            + ". Check that they are not derived from the label (recorded after the outcome); "
+            "if they are, drop them (--drop), or scores will not hold on new data.",
+            columns=tuple(s.column for s in leaks),
         ))
     return found
 

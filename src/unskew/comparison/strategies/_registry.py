@@ -107,14 +107,19 @@ def register(strategy: Strategy) -> Strategy:
     return strategy
 
 
-def resolve(names: Iterable[str] | None = None, *, preset: str = "default") -> list[Strategy]:
+def resolve(names: Iterable[str] | str | None = None, *,
+            preset: str = "default") -> list[Strategy]:
     """Return the strategies named, or those of a preset, in registry order.
+
+    ``names`` is a list of names or one comma-separated string, as ``--strategies`` takes.
 
     Examples
     --------
     >>> from unskew.comparison.strategies import resolve
     >>> [s.name for s in resolve(["smote+lr", "weighted+hgb"])]
     ['smote+lr', 'weighted+hgb']
+    >>> [s.name for s in resolve("none+lr, weighted+lr")]
+    ['none+lr', 'weighted+lr']
     >>> len(resolve(preset="fast"))
     6
     """
@@ -124,7 +129,35 @@ def resolve(names: Iterable[str] | None = None, *, preset: str = "default") -> l
         if preset not in PRESETS:
             raise DataError(f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}")
         return [s for s in REGISTRY.values() if preset in s.presets]
+    if isinstance(names, str):
+        names = split_names(names)
+    names = list(names)
+    if not names:
+        raise DataError("no strategy named; give at least one (see `unskew strategies`)")
     return [lookup(name) for name in names]
+
+
+def split_names(text: str) -> list[str]:
+    """Split a comma-separated strategy list, keeping composites whole.
+
+    Commas inside brackets belong to a composite (``stack[a|b]`` uses ``|``, but a stray
+    comma there must not cut it in two).
+
+    Examples
+    --------
+    >>> split_names("smote+lr, stack[smote+lr|weighted+hgb],")
+    ['smote+lr', 'stack[smote+lr|weighted+hgb]']
+    """
+    names, depth, current = [], 0, []
+    for ch in text:
+        depth += (ch == "[") - (ch == "]")
+        if ch == "," and depth == 0:
+            names.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    names.append("".join(current))
+    return [n.strip() for n in names if n.strip()]
 
 
 def lookup(name: str) -> Strategy:
