@@ -8,10 +8,12 @@ library and no network port are needed. Under CI (``CI=true``) a missing Chromiu
 from __future__ import annotations
 
 import dataclasses
+import html as html_lib
 import json
 import os
 import re
 import select
+import shlex
 import shutil
 import subprocess
 import time
@@ -33,6 +35,7 @@ from sklearn.metrics import confusion_matrix as sk_confusion_matrix
 from threadpoolctl import threadpool_limits
 
 import unskew
+from unskew.cli import main as cli_main
 from unskew.exceptions import DataError
 from unskew.report import (
     ci_bars,
@@ -50,7 +53,16 @@ from unskew.report import (
     write_report,
 )
 from unskew.report._example import tiny_result
-from unskew.report._render import build_command, fmt, fmt_p, fmt_seconds
+from unskew.report._plotdata import forest_span, metric_bounds, threshold_for_recall
+from unskew.report._render import (
+    _oof_items,
+    _rare_class_card,
+    build_command,
+    fmt,
+    fmt_p,
+    fmt_seconds,
+    python_call,
+)
 from unskew.report._svg import (
     Line,
     bar_chart,
@@ -59,6 +71,7 @@ from unskew.report._svg import (
     heatmap,
     line_chart,
     nice_ticks,
+    place_labels,
 )
 
 NASTY = "<script>alert('x')</script> & \"quoted\""
@@ -346,6 +359,49 @@ def test_ci_bars_keeps_order_and_marks_best():
         ci_bars(board.drop(columns=["macro_f1_low"]), "macro_f1")
 
 
+@pytest.mark.parametrize(
+    ("metric", "lows", "highs", "expected"),
+    [
+        ("macro_f1", [0.91, 0.8], [1.03, 0.99], (0.8 - 0.05 * 0.23, 1.0)),
+        ("mcc", [-1.3, 0.2], [0.4, 0.5], (-1.0, 0.5 + 0.05 * 1.8)),
+        ("log_loss", [0.01, 0.3], [0.5, 4.0], (0.0, 4.0 + 0.05 * 3.99)),
+    ],
+    ids=["f1-past-one", "mcc-past-minus-one", "log-loss-unbounded"],
+)
+def test_forest_span_stays_in_the_metric_range(metric, lows, highs, expected):
+    """Check that the forest axis span is padded but clipped to the metric's range."""
+    bars = pd.DataFrame({"mean": np.mean([lows, highs], axis=0), "low": lows, "high": highs,
+                         "status": "ok"})
+    np.testing.assert_allclose(forest_span(bars, metric_bounds(metric)), expected)
+
+
+def test_forest_span_ignores_degenerate_and_failed_strategies():
+    """Check that degenerate and failed rows do not widen the span, unless nothing else has
+    a score."""
+    bars = pd.DataFrame({"mean": [0.7, 0.05, np.nan], "low": [0.65, -0.2, np.nan],
+                         "high": [0.75, 0.3, np.nan],
+                         "status": ["ok", "degenerate", "failed"]})
+    np.testing.assert_allclose(forest_span(bars), (0.645, 0.755))
+    only_degenerate = bars.iloc[1:]
+    np.testing.assert_allclose(forest_span(only_degenerate), (0.0, 0.325))
+
+
+def test_threshold_for_recall_matches_sklearn():
+    """Check that the threshold is the highest one reaching the recall, as read off
+    scikit-learn's precision-recall curve."""
+    rng = np.random.default_rng(5)
+    y = rng.choice([0, 1], size=300, p=[0.85, 0.15])
+    scores = np.round(rng.uniform(size=300) * 0.7 + y * 0.3, 2)
+    precision, recall, thresholds = precision_recall_curve(y, scores)
+    for target in (0.5, 0.8, 1.0):
+        i = np.flatnonzero(recall[:-1] >= target)[-1]
+        row = threshold_for_recall(threshold_curve(y, scores), target)
+        assert row["threshold"] == pytest.approx(thresholds[i])
+        assert row["precision"] == pytest.approx(precision[i])
+        assert row["recall"] == pytest.approx(recall[i])
+    assert threshold_for_recall(threshold_curve(y, scores).iloc[-1:], 1.0) is None
+
+
 def test_fit_times_ignores_failed_tasks():
     """Check mean / min / max over successful tasks, in the given order, NaN when none ran."""
     folds = pd.DataFrame({"strategy": ["a", "a", "b", "c"], "fit_time": [1.0, 2.0, 4.0, 9.0],
@@ -414,6 +470,98 @@ def test_nice_ticks_cover_the_range():
         assert 2 <= len(ticks) <= 12
 
 
+def _ticks(svg):
+    """The numeric tick labels of a chart's x axis."""
+    axis = next(g for g in _parse(svg).iter("g") if g.get("class") == "axis x")
+    return [float(t.text.replace(",", "")) for t in axis.findall("text")
+            if re.fullmatch(r"-?[\d,.]+", t.text or "")]
+
+
+@pytest.mark.parametrize(
+    ("limits", "lows", "highs", "edge"),
+    [((0.0, 1.0), [0.62, 0.9], [0.8, 1.04], 1.0), ((-1.0, 1.0), [-1.2, 0.1], [-0.5, 0.6], -1.0)],
+    ids=["f1", "mcc"],
+)
+def test_forest_plot_axis_never_passes_the_metric_range(limits, lows, highs, edge):
+    """Check that the axis stops at the metric's limit and marks the intervals cut there."""
+    means = np.mean([lows, highs], axis=0).tolist()
+    svg = forest_plot(["a", "b"], means, lows, highs, uid="ci", title="t", x_label="x",
+                      limits=limits)
+    ticks = _ticks(svg)
+    assert limits[0] <= min(ticks)
+    assert max(ticks) <= limits[1]
+    assert edge in (min(ticks), max(ticks))
+    assert 'class="off-axis"' in svg
+
+
+def test_forest_plot_muted_rows_outside_the_domain():
+    """Check that a muted (degenerate) row far off the domain is grey, arrowed at the edge,
+    and keeps its values and reason in its text and tooltip."""
+    svg = forest_plot(["good", "one-class"], [0.72, 0.05], [0.68, -0.1], [0.76, 0.2],
+                      uid="ci", title="t", x_label="x", domain=(0.66, 0.78), limits=(0, 1),
+                      muted={"one-class": "degenerate: predicts only 'neg'"})
+    assert min(_ticks(svg)) >= 0.6
+    rows = [g for g in _parse(svg).iter("g") if (g.get("class") or "").startswith("row")]
+    assert rows[1].get("class") == "row muted"
+    assert any(p.get("class") == "off-axis" for p in rows[1].iter("path"))
+    assert "one-class: 0.050 [-0.100, 0.200] (degenerate: predicts only &#39;neg&#39;)" in svg
+
+
+def _text_extent(text):
+    """A generous box (x0, y0, x1, y1) of a 10 px label, from its SVG attributes."""
+    x, y, width = float(text.get("x")), float(text.get("y")), 0.6 * 10 * len(text.text)
+    anchor = text.get("text-anchor", "start")
+    x0 = x - width if anchor == "end" else x - width / 2 if anchor == "middle" else x
+    return x0, y - 8, x0 + width, y + 3
+
+
+def _apart(a, b):
+    return a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+
+def test_line_chart_point_labels_inside_the_plot_and_off_the_markers():
+    """Check that reliability labels stay in the plot area (none cut at 1.0) and cover no
+    marker, with crowded points at 0 and one at the top edge."""
+    svg = line_chart([Line("m", [0.02, 0.06, 0.11, 0.5, 0.97], [0.0, 0.04, 0.12, 0.45, 1.0],
+                           markers=True, point_labels=["1,204", "388", "96", "51", "19"])],
+                     uid="rel", title="t", x_label="x", y_label="y", diagonal=True)
+    root = _parse(svg)
+    clip = root.find(".//clipPath/rect")
+    x0, y0 = float(clip.get("x")), float(clip.get("y"))
+    area = (x0, y0, x0 + float(clip.get("width")), y0 + float(clip.get("height")))
+    markers = [(float(c.get("cx")) - 5, float(c.get("cy")) - 5, float(c.get("cx")) + 5,
+                float(c.get("cy")) + 5) for c in root.iter("circle")]
+    labels = [t for t in root.iter("text") if t.get("fill") == "#444444"]
+    assert [t.text for t in labels] == ["1,204", "388", "96", "51", "19"]
+    for text in labels:
+        box = _text_extent(text)
+        assert area[0] <= box[0], text.text
+        assert box[2] <= area[2], text.text
+        assert area[1] <= box[1], text.text
+        assert box[3] <= area[3], text.text
+        assert all(_apart(box, m) for m in markers), text.text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(40, 560), st.floats(20, 380), st.integers(1, 99_999)),
+                min_size=1, max_size=12))
+def test_place_labels_inside_the_box_and_off_their_marker(points):
+    """Check that every label lies inside the box and never on its own marker."""
+    box = (40.0, 20.0, 560.0, 380.0)
+    labels = [f"{n:,}" for *_, n in points]
+    spots = place_labels([(x, y) for x, y, _ in points], labels, box)
+    for (x, y, _), label, (sx, sy, anchor) in zip(points, labels, spots, strict=True):
+        text = ET.fromstring(f'<text x="{sx}" y="{sy}" text-anchor="{anchor}">{label}</text>')
+        left, top, right, bottom = _text_extent(text)
+        assert box[0] <= left
+        assert right <= box[2]
+        assert box[1] <= top
+        assert bottom <= box[3]
+        # 0.58 em is the layout's estimate; the 0.6 em box above may graze the marker's edge
+        assert _apart((left + 1, top + 1, right - 1, bottom - 1),
+                      (x - 5, y - 5, x + 5, y + 5))
+
+
 # ----------------------------------------------------------------------------- formatting
 
 
@@ -430,6 +578,40 @@ def test_build_command_quotes_and_uses_flags():
                              "groups": "patient id", "n_jobs": 2}, "my data.csv")
     assert command == ("unskew compare 'my data.csv' --metric mcc --strategies a+lr --folds 4 "
                        "--groups 'patient id' --jobs 2 --seed 3")
+
+
+def test_reproduce_lines_pass_the_data_and_reading_options():
+    """Check that both reproduce lines carry the data path, target, reading options, id
+    columns and the task timeout, with the CLI's flags and compare's keywords."""
+    recorded = {"data": "data/my loans.csv", "target": "default", "drop": ["id", "ssn"],
+                "text": ["notes"], "sep": ";", "decimal": ",", "keep_ids": ["branch"],
+                "metric": "mcc", "preset": "fast", "strategies": ["none+lr"], "folds": 3,
+                "repeats": 1, "groups": None, "time": "month", "holdout": 0.2,
+                "task_timeout": 30.0, "n_jobs": 2, "seed": 7, "tune": False}
+    assert build_command(recorded) == (
+        "unskew compare 'data/my loans.csv' --target default --drop id ssn --text notes "
+        "--sep ';' --decimal , --keep-ids branch --metric mcc --preset fast --folds 3 "
+        "--repeats 1 --time month --holdout 0.2 --task-timeout 30.0 --jobs 2 --seed 7")
+    assert python_call(recorded) == (
+        "import unskew\nresult = unskew.compare('data/my loans.csv', target='default', "
+        "drop=['id', 'ssn'], text=['notes'], sep=';', decimal=',', keep_ids=['branch'], "
+        "metric='mcc', preset='fast', folds=3, repeats=1, time_column='month', holdout=0.2, "
+        "task_timeout=30.0, n_jobs=2, random_state=7)")
+    every_id = {"data": "t.csv", "target": "y", "keep_ids": True, "sep": "\t"}
+    assert build_command(every_id) == "unskew compare t.csv --target y --sep '\\t' --keep-ids"
+    assert python_call(every_id).endswith("target='y', sep='\\t', keep_ids=True)")
+
+
+def test_reproduce_placeholder_for_a_frame_in_memory():
+    """Check that a run on an in-memory frame gets placeholders and a note saying so."""
+    base = tiny_result()
+    result = dataclasses.replace(base, settings={**base.settings, "data": None})
+    assert build_command(result.settings).startswith("unskew compare YOUR_DATA.csv --target "
+                                                     "label ")
+    assert "result = unskew.compare(frame, target='label'" in python_call(result.settings)
+    html = render_html(result, generated=GENERATED)
+    assert "placeholders you must replace" in html
+    assert 'frame.to_csv("YOUR_DATA.csv", index=False)' in html
 
 
 # ----------------------------------------------------------------------------- page, hand-made
@@ -449,7 +631,7 @@ def test_render_tiny_binary_page_structure():
     assert "0.700 [0.610, 0.780]" in html  # the honest score, with its interval
     assert "0.740 [0.690, 0.790]" in html  # the selection score
     assert "Precision, recall and F1 of positive by threshold" in html
-    assert "unskew compare tiny --metric macro_f1" in html
+    assert "unskew compare tiny.csv --target label --metric macro_f1" in html
     assert "0123456789abcdef" in html
     assert "was not diagnosed" in html  # profile is None
 
@@ -528,6 +710,166 @@ def test_write_report_and_to_html(tmp_path):
     assert (tmp_path / "again.html").read_text(encoding="utf-8") == html
 
 
+def _leaderboard_headers(html):
+    """(label, folded) of each leaderboard column header; folded ones wait behind the toggle."""
+    table = re.search(r'<table class="data sortable leaderboard".*?</thead>', html, re.S)
+    return [(re.sub(r"\s*[↑↓]$", "", html_lib.unescape(re.sub(r"<[^>]+>", "", body)).strip()),
+             " more" in attrs)
+            for attrs, body in re.findall(r"<th([^>]*)>(.*?)</th>", table.group(0), re.S)]
+
+
+@pytest.mark.parametrize(
+    ("n_classes", "compact"),
+    [(2, ["rare-class recall", "balanced accuracy", "PR-AUC", "ROC-AUC"]),
+     (4, ["rare-class recall", "balanced accuracy", "G-mean", "MCC"])],
+    ids=["binary", "multiclass"],
+)
+def test_leaderboard_shows_a_compact_set_of_metrics(n_classes, compact):
+    """Check the default columns per task, the rest folded, and micro F1 never shown."""
+    html = render_html(tiny_result(n_classes=n_classes), generated=GENERATED)
+    headers = _leaderboard_headers(html)
+    labels = [label for label, _ in headers]
+    shown = [label for label, folded in headers if not folded]
+    assert shown == ["rank", "strategy", "macro F1", "p vs best", *compact, "fit time",
+                     "status"]
+    assert "micro F1" not in labels
+    assert {"accuracy", "weighted F1", "Brier score", "log loss"} <= set(labels) - set(shown)
+    assert "micro F1 is not shown: on single-label data it always equals accuracy." in html
+    assert 'class="more-toggle"' in html
+
+
+def test_leaderboard_drops_accuracy_when_micro_f1_is_selected():
+    """Check that selecting on micro F1 hides accuracy, its twin, instead."""
+    base = tiny_result()
+    html = render_html(dataclasses.replace(base, settings={**base.settings, "metric":
+                                                           "micro_f1"}), generated=GENERATED)
+    labels = [label for label, _ in _leaderboard_headers(html)]
+    assert labels[2] == "micro F1"
+    assert "accuracy" not in labels
+
+
+def test_render_degenerate_strategy_does_not_widen_the_forest_axis():
+    """Check that a degenerate strategy is listed with its reason, drawn grey, and left out of
+    the forest plot's axis range."""
+    reason = "predicts only class 'negative' in 3 of 3 folds"
+    html = render_html(tiny_result(degenerate_error=reason), generated=GENERATED)
+    forest = next(svg for svg in _svgs(html) if 'id="forest-title"' in svg)
+    ticks = _ticks(forest)
+    assert min(ticks) >= 0.5  # the three others span 0.57-0.79; the degenerate one 0.1
+    assert max(ticks) <= 1.0
+    assert 'class="row muted"' in forest
+    assert "majority+lr</code> degenerate: predicts only class &#39;negative&#39;" in html
+    assert ">degenerate</span>" in html  # its leaderboard status
+
+
+def test_header_shows_the_total_time():
+    """Check that the header and the time section show how long the run took, and that a
+    result without the total falls back to the sum of its stages."""
+    html = render_html(tiny_result(), generated=GENERATED)
+    assert 'run took <strong class="total-time">1.5 s</strong>' in html
+    assert "The whole run took 1.5 s." in html
+    base = tiny_result()
+    staged = dataclasses.replace(base, timings={"prepare_s": 0.5, "tasks_s": 2.0})
+    html = render_html(staged, generated=GENERATED)
+    assert 'run took <strong class="total-time">2.5 s</strong>' in html
+    assert "The whole run took 2.5 s." in html
+
+
+LEAKY = {"id_columns": [{"column": "customer_id", "reason": "unique on every row",
+                         "kept": False},
+                        {"column": "branch", "reason": "one value per 3 rows", "kept": True}],
+         "leakage": [{"column": NASTY, "score": 0.991, "metric": "macro_f1",
+                      "note": "recorded after the outcome?"}]}
+
+
+def test_render_warns_about_leakage_and_id_columns_at_the_top():
+    """Check that suspected leakage is a warning box before the summary and the leaderboard,
+    with the id-like columns left out and kept, all escaped."""
+    html = render_html(tiny_result(dataset=LEAKY), generated=GENERATED)
+    alert = html.index('class="alert leakage-alert" role="alert"')
+    assert alert < html.index('<section id="summary"') < html.index('<section id="leaderboard"')
+    box = html[alert:html.index("</div>", alert)]
+    assert "Possible target leakage" in box
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in box
+    assert "alone reaches macro F1 0.991 (recorded after the outcome?)" in box
+    assert "<script>alert" not in html
+    note = html[html.index('class="callout info id-note"'):]
+    note = note[:note.index("</div>")]
+    assert "left out of the features: <code class=\"column\">customer_id</code> (unique on " in note
+    assert "kept as features, as asked: <code class=\"column\">branch</code>" in note
+    assert note.index("customer_id") < html.index('<section id="leaderboard"')
+
+
+@pytest.mark.parametrize(
+    "dataset",
+    [{}, {"id_columns": None, "leakage": []}, {"id_columns": ["row_id"], "leakage": ["x"]}],
+    ids=["absent", "empty", "bare-names"],
+)
+def test_render_tolerates_missing_or_odd_data_checks(dataset):
+    """Check that results without the checks (or with bare column names) render."""
+    html = render_html(tiny_result(dataset=dataset), generated=GENERATED)
+    assert ("Possible target leakage" in html) == bool(dataset.get("leakage"))
+    assert ("row_id" in html) == ("id_columns" in dataset and bool(dataset["id_columns"]))
+
+
+def _rare_result():
+    """A binary result whose winner recalls 13% of the rare class: a runner-up recalls 59%,
+    the third has the best balanced accuracy, and the winner ranks the rare rows well."""
+    base = tiny_result(degenerate_error="predicts only class 'positive' in 3 of 3 folds")
+    y = np.asarray(base.y)
+    rng = np.random.default_rng(3)
+    # rare rows get P(positive) in [0.25, 0.6): argmax (0.5) finds few, a lower threshold most
+    p = np.where(y == "positive", rng.uniform(0.25, 0.6, y.size), rng.uniform(0.0, 0.35, y.size))
+    board = base.leaderboard.copy()
+    board["rare_recall"] = [0.13, 0.59, 0.40, 1.0]  # the degenerate one must not count
+    board["rare_recall_low"] = board["rare_recall"] - 0.1
+    board["rare_recall_high"] = board["rare_recall"] + 0.1
+    board["balanced_accuracy"] = [0.55, 0.70, 0.76, 0.5]
+    return dataclasses.replace(base, leaderboard=board,
+                               oof={**base.oof, "smote+lr": np.c_[1 - p, p]})
+
+
+def test_rare_class_card_names_the_better_strategies_and_the_threshold():
+    """Check the card: the best by rare-class recall and by balanced accuracy next to the
+    winner, and the winner's threshold on P(rare) for 80% recall (scikit-learn's curve)."""
+    result = _rare_result()
+    card = _rare_class_card(result, _oof_items(result))
+    assert card["rare"] == "positive"
+    assert [(r["strategy"], r["role"], r["rare"], r["bacc"], r["score"]) for r in card["rows"]] == [
+        ("smote+lr", "winner", "0.130", "0.550", "0.740"),
+        ("weighted+lr", "highest rare-class recall", "0.590", "0.700", "0.710"),
+        ("none+lr", "highest balanced accuracy", "0.400", "0.760", "0.620")]
+    y, p = np.asarray(result.y) == "positive", result.oof["smote+lr"][:, 1]
+    precision, recall, thresholds = precision_recall_curve(y, p)
+    i = np.flatnonzero(recall[:-1] >= 0.8)[-1]
+    threshold = card["threshold"]
+    assert threshold["threshold"] == f"{thresholds[i]:.3f}"
+    assert threshold["precision"] == f"{precision[i]:.3f}"
+    assert threshold["recall"] == f"{recall[i]:.3f}"
+    assert threshold["argmax_recall"] == f"{np.mean(p[y] >= 0.5):.3f}"
+    html = render_html(result, generated=GENERATED)
+    box = html[html.index('class="card rare-card"'):html.index('<section id="data"')]
+    assert "If you care about the rare class <code>positive</code>" in box
+    assert f"P(positive) ≥ <strong>{thresholds[i]:.3f}</strong>" in box
+    assert box.index("weighted+lr") < box.index("none+lr")
+    assert "majority+lr" not in box
+
+
+def test_rare_class_card_hidden_when_the_winner_already_serves_the_rare_class():
+    """Check that no card appears when no strategy clearly beats the winner on the rare class
+    and its argmax already reaches 80% recall."""
+    result = _rare_result()
+    board = result.leaderboard.copy()
+    board["rare_recall"] = [0.90, 0.93, 0.80, 1.0]  # +0.03: not clearly higher
+    board["balanced_accuracy"] = [0.80, 0.82, 0.70, 0.5]
+    y = np.asarray(result.y) == "positive"
+    confident = np.where(y, 0.9, 0.1)
+    result = dataclasses.replace(result, leaderboard=board,
+                                 oof={**result.oof, "smote+lr": np.c_[1 - confident, confident]})
+    assert _rare_class_card(result, _oof_items(result)) is None
+    assert 'class="card rare-card"' not in render_html(result, generated=GENERATED)
+
+
 # ----------------------------------------------------------------------------- page, real runs
 
 
@@ -572,6 +914,46 @@ def test_render_real_three_class_result(three_class_result, three_class_html):
     for label in ("common", "middle", "rare"):
         assert f">{label}<" in html
     assert "was not diagnosed" in html
+
+
+def _reproduce_lines(page):
+    """The shell command and the Python lines printed in a report's Reproduce section."""
+    command, python = re.findall(r'<pre class="command"[^>]*><code>(.*?)</code></pre>', page,
+                                 re.S)
+    return html_lib.unescape(command), html_lib.unescape(python)
+
+
+def test_reproduce_lines_of_a_csv_run_both_run(tmp_path, capsys):
+    """Check that the printed command (through the CLI) and the printed Python line both rerun
+    a comparison on a CSV file and find the same winner with the same scores."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=120)
+    color = rng.choice(["red", "green", "blue"], size=120)
+    label = np.where(x + (color == "red") + rng.normal(scale=0.5, size=120) > 1.0, "yes", "no")
+    csv = tmp_path / "small table.csv"
+    pd.DataFrame({"x": x, "color": color, "label": label}).to_csv(csv, index=False)
+    options = {"strategies": ["none+lr", "weighted+lr"], "folds": 2, "repeats": 1}
+    with threadpool_limits(1):
+        first = unskew.compare(str(csv), target="label", diagnose=False, progress=False,
+                               out=tmp_path / "a", **options)
+        page = (tmp_path / "a" / "report.html").read_text(encoding="utf-8")
+        command, python = _reproduce_lines(page)
+        assert command.startswith(f"unskew compare {shlex.quote(str(csv))} --target label ")
+        assert cli_main([*shlex.split(command)[1:], "--out", str(tmp_path / "b")]) == 0
+        namespace = {}
+        exec(python, namespace)  # the lines the report prints, run as a user would
+    capsys.readouterr()
+    again = json.loads((tmp_path / "b" / "result.json").read_text(encoding="utf-8"))
+    assert again["best"] == first.best_
+    assert namespace["result"].best_ == first.best_
+    metric = first.settings["metric"]
+    scores = first.leaderboard.set_index("strategy")[metric]
+    for board in (pd.DataFrame(again["leaderboard"]), namespace["result"].leaderboard):
+        np.testing.assert_allclose(board.set_index("strategy")[metric].loc[scores.index],
+                                   scores)
+    # the report written by compare(out=...) knows how long the run took
+    took = re.search(r'run took <strong class="total-time">([^<]*)</strong>', page).group(1)
+    assert re.fullmatch(r"\d[\d.]* s|\d+ min \d\d s", took)
 
 
 # ----------------------------------------------------------------------------- browser
@@ -671,8 +1053,12 @@ class _DevTools:
             os.close(self._from_chrome)
 
 
-def _load_in_chromium(path, tmp_path, script=None):
-    """Open ``path`` in headless Chromium; return (events, value of ``script``)."""
+def _load_in_chromium(path, tmp_path, script=None, *, widths=()):
+    """Open ``path`` in headless Chromium; return (events, value of ``script``).
+
+    With ``widths``, the script runs once per viewport width (pixels, desktop, height 900) and
+    the value is the list of its results, in that order.
+    """
     browser = _DevTools(_find_chromium(), tmp_path / "chromium-profile")
     try:
         target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
@@ -682,12 +1068,23 @@ def _load_in_chromium(path, tmp_path, script=None):
             browser.call(f"{domain}.enable", session=session)
         browser.send("Page.navigate", {"url": Path(path).resolve().as_uri()}, session=session)
         browser.wait_for(lambda m: m.get("method") == "Page.loadEventFired")
-        value = None
-        if script is not None:
+
+        def evaluate():
             reply = browser.call("Runtime.evaluate", {"expression": script,
                                                       "returnByValue": True}, session=session)
             assert "exceptionDetails" not in reply, reply
-            value = reply["result"].get("value")
+            return reply["result"].get("value")
+
+        value = None
+        if script is not None and widths:
+            value = []
+            for width in widths:
+                browser.call("Emulation.setDeviceMetricsOverride",
+                             {"width": width, "height": 900, "deviceScaleFactor": 1,
+                              "mobile": False}, session=session)
+                value.append(evaluate())
+        elif script is not None:
+            value = evaluate()
         # let late console messages and requests arrive
         browser.call("Runtime.evaluate", {"expression": "new Promise(r => setTimeout(r, 200))",
                                           "awaitPromise": True}, session=session)
@@ -760,6 +1157,71 @@ def test_report_opens_in_chromium_without_errors_or_requests(yeast4_html, tmp_pa
     assert state["charts"] >= 6
     assert state["drawn"] == state["charts"]
     assert "yeast4" in state["title"]
+
+
+LAYOUT_SCRIPT = """(() => {
+    const doc = document.documentElement;
+    const table = document.querySelector('#leaderboard table');
+    const frame = table.closest('.table-wrap');
+    const columns = () => Array.from(table.tHead.rows[0].cells)
+        .filter(c => c.offsetWidth > 0).length;
+    const state = () => ({page: doc.scrollWidth - doc.clientWidth,
+                          table: table.scrollWidth - frame.clientWidth, columns: columns()});
+    const folded = state();
+    const button = document.querySelector('#leaderboard button.more-toggle');
+    button?.click();
+    const open = Object.assign(state(), {expanded: button?.getAttribute('aria-expanded')});
+    button?.click();
+    const forest = document.querySelector('svg[aria-labelledby^="forest-"]');
+    const ticks = Array.from(forest.querySelectorAll('g.axis.x > text'))
+        .map(t => Number(t.textContent)).filter(v => !Number.isNaN(v));
+    const reliability = document.querySelector('svg[aria-labelledby^="reliability-"]');
+    const area = reliability.querySelector('clipPath rect').getBBox();
+    const dots = Array.from(reliability.querySelectorAll('circle')).map(c => c.getBBox());
+    const apart = (a, b) => a.x + a.width <= b.x || b.x + b.width <= a.x
+        || a.y + a.height <= b.y || b.y + b.height <= a.y;
+    const labels = Array.from(reliability.querySelectorAll('text.point-label'))
+        .map(t => t.getBBox()).map(b => ({
+            inside: b.x >= area.x && b.y >= area.y && b.x + b.width <= area.x + area.width
+                && b.y + b.height <= area.y + area.height,
+            clear: dots.every(d => apart(b, d))}));
+    return JSON.stringify({folded, open, ticks, labels,
+        total: document.querySelector('.total-time')?.textContent.trim() ?? '',
+        took: document.querySelector('#time figcaption').textContent});
+})()"""
+
+
+@pytest.fixture(scope="module")
+def tiny_issue_html():
+    """A hand-made page with a failed and a degenerate strategy and leakage warnings."""
+    result = tiny_result(failed_error=NASTY, dataset=LEAKY,
+                         degenerate_error="predicts only class 'negative' in 3 of 3 folds")
+    return render_html(result, generated=GENERATED)
+
+
+@pytest.mark.parametrize("page", ["yeast4_html", "tiny_issue_html"])
+def test_report_layout_in_chromium(page, request, tmp_path):
+    """Check at 1400 and 1000 px: the compact leaderboard fits its frame and the page never
+    scrolls sideways (also with every metric shown), the forest axis stays in [0, 1],
+    reliability labels sit inside the plot off the points, and the run's time is shown."""
+    path = tmp_path / "report.html"
+    path.write_text(request.getfixturevalue(page), encoding="utf-8")
+    events, values = _load_in_chromium(path, tmp_path, LAYOUT_SCRIPT, widths=(1400, 1000))
+    assert _problems(events, path.resolve().as_uri()) == ([], [])
+    for width, value in zip((1400, 1000), values, strict=True):
+        state = json.loads(value)
+        assert state["folded"]["table"] <= 0, (width, state)
+        assert state["folded"]["page"] <= 0, (width, state)
+        assert state["open"]["expanded"] == "true"
+        assert state["open"]["columns"] > state["folded"]["columns"]
+        assert state["open"]["page"] <= 0, (width, state)  # the wide table scrolls in its frame
+        assert 0.0 <= min(state["ticks"]) < max(state["ticks"]) <= 1.0
+        assert state["labels"]
+        assert all(label["inside"] and label["clear"] for label in state["labels"]), state
+        assert state["total"] not in ("", "–", "-")
+        assert f"The whole run took {state['total']}." in state["took"]
+    if page == "tiny_issue_html":  # the degenerate strategy (0.1) stays off the axis
+        assert min(json.loads(values[0])["ticks"]) >= 0.5
 
 
 def test_report_dump_dom_in_chromium(three_class_html, tmp_path):

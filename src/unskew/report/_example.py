@@ -13,8 +13,9 @@ from ..metrics import METRICS
 
 
 def tiny_result(*, n_classes: int = 2, n_samples: int = 240, failed_error: str | None = None,
+                degenerate_error: str | None = None, dataset: dict | None = None,
                 profile=None, seed: int = 0):
-    """Build a deterministic ``CompareResult`` of three strategies (one may have failed).
+    """Build a deterministic ``CompareResult`` of three strategies (more may fail or degenerate).
 
     Parameters
     ----------
@@ -24,7 +25,12 @@ def tiny_result(*, n_classes: int = 2, n_samples: int = 240, failed_error: str |
     n_samples : int, default=240
         Rows of the (fake) selection data.
     failed_error : str, optional
-        When given, a fourth strategy ``broken+lr`` failed with this error message.
+        When given, a strategy ``broken+lr`` failed with this error message.
+    degenerate_error : str, optional
+        When given, a strategy ``majority+lr`` predicted one class (status "degenerate",
+        this reason, scores far below the others), ranked after the three.
+    dataset : dict, optional
+        Extra keys of ``result.dataset`` (e.g. ``id_columns``, ``leakage``).
     profile : object, optional
         Stored as ``result.profile`` (anything with ``to_dict()``, or None).
     seed : int, default=0
@@ -40,6 +46,8 @@ def tiny_result(*, n_classes: int = 2, n_samples: int = 240, failed_error: str |
     >>> result = tiny_result(failed_error="boom")
     >>> result.best_, list(result.leaderboard["status"])
     ('smote+lr', ['ok', 'ok', 'ok', 'failed'])
+    >>> list(tiny_result(degenerate_error="one class").leaderboard["status"])
+    ['ok', 'ok', 'ok', 'degenerate']
     """
     from ..comparison import CompareResult
 
@@ -56,6 +64,7 @@ def tiny_result(*, n_classes: int = 2, n_samples: int = 240, failed_error: str |
         proba = np.exp(logits)
         oof[name] = proba / proba.sum(axis=1, keepdims=True)
     metric = "macro_f1"
+    rare = min(classes, key=lambda c: (np.sum(y == c), -classes.index(c)))
     rows, folds = [], []
     for rank, (name, mean) in enumerate(zip(names, (0.74, 0.71, 0.62), strict=True), start=1):
         row = {"rank": float(rank), "strategy": name, "p_vs_best": 1.0 if rank == 1 else
@@ -64,11 +73,26 @@ def tiny_result(*, n_classes: int = 2, n_samples: int = 240, failed_error: str |
         for m in METRICS:
             value = mean if m == metric else float(rng.uniform(0.3, 0.9))
             row.update({m: value, f"{m}_low": value - 0.05, f"{m}_high": value + 0.05})
+        hits = np.argmax(oof[name], axis=1)[y == rare] == classes.index(rare)
+        row.update({"rare_recall": float(hits.mean()), "rare_recall_low": max(
+            hits.mean() - 0.1, 0.0), "rare_recall_high": min(hits.mean() + 0.1, 1.0)})
         rows.append(row)
         for fold in range(3):
             folds.append({"strategy": name, "repeat": 0, "fold": fold, "status": "ok",
                           "error": "", "fit_time": 0.01 * rank * (1 + fold / 10), "time": 0.02,
                           metric: mean + 0.01 * (fold - 1)})
+    if degenerate_error is not None:
+        row = {"rank": 4.0, "strategy": "majority+lr", "p_vs_best": 0.001, "n_ok": 3,
+               "n_tasks": 3, "status": "degenerate", "error": degenerate_error,
+               "fit_time": 0.001, "rare_recall": 0.0, "rare_recall_low": 0.0,
+               "rare_recall_high": 0.0}
+        for m in METRICS:  # predicting the majority: far below the others, whatever the metric
+            row.update({m: 0.1, f"{m}_low": -0.02, f"{m}_high": 0.22})
+        rows.append(row)
+        names = [*names, "majority+lr"]
+        folds.extend({"strategy": "majority+lr", "repeat": 0, "fold": fold,
+                      "status": "degenerate", "error": degenerate_error, "fit_time": 0.001,
+                      "time": 0.002, metric: 0.1} for fold in range(3))
     if failed_error is not None:
         row = {"rank": np.nan, "strategy": "broken+lr", "p_vs_best": np.nan, "n_ok": 0,
                "n_tasks": 3, "status": "failed", "error": failed_error, "fit_time": np.nan}
@@ -90,15 +114,18 @@ def tiny_result(*, n_classes: int = 2, n_samples: int = 240, failed_error: str |
                 "n_rows": 60, "note": "smote+lr refitted on the 240 selection rows and scored "
                 "once on 60 held-out rows the selection never saw (95% stratified bootstrap "
                 "interval)"},
-        settings={"metric": metric, "folds": 3, "repeats": 1, "holdout": 0.2, "groups": None,
+        settings={"data": "tiny.csv", "target": "label", "drop": None, "text": None,
+                  "sep": None, "decimal": None, "keep_ids": False,
+                  "metric": metric, "folds": 3, "repeats": 1, "holdout": 0.2, "groups": None,
                   "time": None, "min_class_size": None, "seed": seed, "preset": None,
                   "strategies": names + (["broken+lr"] if failed_error is not None else []),
-                  "n_jobs": 1, "time_budget": None, "command": None,
+                  "n_jobs": 1, "time_budget": None, "task_timeout": None, "command": None,
                   "n_selection_rows": n_samples, "n_holdout_rows": 60},
         dataset={"name": "tiny", "source_hash": "0123456789abcdef", "n_samples": n_samples + 60,
                  "n_features": 4, "class_counts": class_counts,
                  "feature_types": {f"x{i}": "numeric" for i in range(4)},
-                 "imbalance_ratio": max(counts) / min(counts)},
+                 "imbalance_ratio": max(counts) / min(counts), "rare_class": rare,
+                 **(dataset or {})},
         classes=classes, y=y, oof=oof, profile=profile,
         warnings=["a note from the run"], versions={"unskew": "0.0.test", "numpy": np.__version__},
         timings={"total_s": 1.5},

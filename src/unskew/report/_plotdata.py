@@ -7,6 +7,7 @@ and against scikit-learn without a browser. :mod:`unskew.report._svg` draws them
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -155,6 +156,86 @@ def ci_bars(leaderboard, metric):
         "status": status.fillna("ok").astype(str).to_numpy(),
         "best": (rank == 1).to_numpy(),
     })
+
+
+#: The range of each metric whose range is not [0, 1].
+_METRIC_BOUNDS = {"mcc": (-1.0, 1.0), "log_loss": (0.0, math.inf)}
+
+#: Leaderboard statuses whose scores do not set the axis of a forest plot.
+_OFF_AXIS_STATUS = ("failed", "skipped", "degenerate")
+
+
+def metric_bounds(metric):
+    """The smallest and largest value a metric can take.
+
+    Parameters
+    ----------
+    metric : str
+        A metric key (``"macro_f1"``, ``"mcc"``, ...); unknown ones are taken to lie in
+        [0, 1], like the scores, recalls and rates of the leaderboard.
+
+    Returns
+    -------
+    (float, float)
+        ``(low, high)``; ``high`` is ``inf`` for an unbounded loss.
+
+    Examples
+    --------
+    >>> from unskew.report._plotdata import metric_bounds
+    >>> metric_bounds("macro_f1"), metric_bounds("mcc"), metric_bounds("log_loss")
+    ((0.0, 1.0), (-1.0, 1.0), (0.0, inf))
+    """
+    return _METRIC_BOUNDS.get(metric, (0.0, 1.0))
+
+
+def forest_span(bars, bounds=(0.0, 1.0), *, pad=0.05):
+    """The stretch of the metric axis worth drawing in a forest plot.
+
+    It spans the intervals (and means) of the strategies that count, padded by ``pad`` of its
+    width on each side and clipped to the metric's ``bounds``. Failed, skipped and degenerate
+    strategies do not count: a strategy that predicts one class scores far from the others and
+    would squeeze every real interval into a corner. When no strategy counts, all finite
+    values do; when there is none, the span is ``bounds`` (``[low, low + 1]`` if unbounded).
+
+    Parameters
+    ----------
+    bars : pandas.DataFrame
+        The output of :func:`ci_bars` (``mean``, ``low``, ``high``, ``status``).
+    bounds : (float, float), default=(0, 1)
+        The metric's range (:func:`metric_bounds`).
+    pad : float, default=0.05
+        Margin on each side, as a share of the span (or 0.05 when the span is a point).
+
+    Returns
+    -------
+    (float, float)
+        ``(low, high)`` with ``bounds[0] <= low < high <= bounds[1]``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from unskew.report._plotdata import forest_span
+    >>> bars = pd.DataFrame({"mean": [0.9, 0.2], "low": [0.8, 0.1], "high": [1.02, 0.3],
+    ...                      "status": ["ok", "degenerate"]})
+    >>> [round(v, 3) for v in forest_span(bars)]
+    [0.789, 1.0]
+    """
+    lo_bound, hi_bound = (float(b) for b in bounds)
+    columns = bars[["mean", "low", "high"]].to_numpy(dtype=np.float64)
+    status = bars["status"].astype(str).to_numpy() if "status" in bars else None
+    counted = columns if status is None else columns[~np.isin(status, _OFF_AXIS_STATUS)]
+    values = counted[np.isfinite(counted)]
+    if values.size == 0:
+        values = columns[np.isfinite(columns)]
+    if values.size == 0:
+        return lo_bound, hi_bound if math.isfinite(hi_bound) else lo_bound + 1.0
+    lo, hi = float(values.min()), float(values.max())
+    margin = (hi - lo) * pad or 0.05
+    lo, hi = max(lo - margin, lo_bound), min(hi + margin, hi_bound)
+    if hi <= lo:  # every value at or beyond one end of the range
+        lo, hi = (max(hi_bound - 0.1, lo_bound), hi_bound) if lo >= hi_bound else (
+            lo_bound, min(lo_bound + 0.1, hi_bound))
+    return lo, hi
 
 
 def per_class_scores(y_true, oof, classes):
@@ -371,6 +452,38 @@ def threshold_curve(y_true, scores, *, pos_label=None):
     return pd.DataFrame({"threshold": thresholds[::-1], "precision": precision[::-1],
                          "recall": recall[::-1], "f1": f1[::-1],
                          "positive_rate": predicted[::-1] / scores.shape[0]})
+
+
+def threshold_for_recall(curve, recall):
+    """The highest threshold of a :func:`threshold_curve` whose recall reaches ``recall``.
+
+    Raising the threshold only lowers recall, so this is the threshold that keeps the most
+    precision (and flags the fewest rows) while still finding that share of the positives.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        The output of :func:`threshold_curve`.
+    recall : float
+        The recall to reach, in (0, 1].
+
+    Returns
+    -------
+    pandas.Series or None
+        The row of ``curve`` (``threshold``, ``precision``, ``recall``, ``f1``,
+        ``positive_rate``), or None when no threshold reaches ``recall``.
+
+    Examples
+    --------
+    >>> from unskew.report import threshold_curve
+    >>> from unskew.report._plotdata import threshold_for_recall
+    >>> curve = threshold_curve([0, 1, 0, 1, 1], [0.1, 0.4, 0.35, 0.8, 0.3])
+    >>> row = threshold_for_recall(curve, 0.6)
+    >>> float(row["threshold"]), round(float(row["recall"]), 3), float(row["precision"])
+    (0.4, 0.667, 1.0)
+    """
+    reached = curve.index[curve["recall"].to_numpy() >= recall - 1e-12]
+    return None if len(reached) == 0 else curve.loc[reached[-1]]
 
 
 def reliability_bins(y_true, prob, *, n_bins=10, strategy="uniform", pos_label=None):

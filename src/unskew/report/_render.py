@@ -33,6 +33,11 @@ _MAX_OVR_CLASSES = 6  # one-vs-rest precision-recall curves of a multi-class win
 _N_TOP = 5  # strategies compared per class
 _MAX_GROUPED_CLASSES = 15  # classes drawn in the per-class recall chart
 _WIDE_CONFUSION = 8  # more classes than this: the confusion matrix takes the full width
+# Leaderboard columns shown beside the selection metric; the others wait behind a toggle.
+_COMPACT_METRICS = {"binary": ("rare_recall", "balanced_accuracy", "pr_auc", "roc_auc"),
+                    "multiclass": ("rare_recall", "balanced_accuracy", "g_mean", "mcc")}
+_RARE_TARGET_RECALL = 0.8  # the rare-class recall the threshold advice aims at
+_CLEAR_GAIN = 0.05  # another strategy is "clearly" better for the rare class by this much
 
 
 @functools.lru_cache(maxsize=1)
@@ -174,8 +179,17 @@ def _header(result, generated) -> dict:
         "honest_score": _interval(honest.get("mean"), honest.get("low"), honest.get("high")),
         "honest_rows": honest.get("n_rows"),
         "honest_note": honest.get("note", ""),
-        "total_time": fmt_seconds((result.timings or {}).get("total_s")),
+        "total_time": fmt_seconds(_total_seconds(result.timings)),
     }
+
+
+def _total_seconds(timings):
+    """The run's total seconds; when a result lacks it, the sum of its recorded stages."""
+    timings = timings or {}
+    if _isnum(timings.get("total_s")):
+        return float(timings["total_s"])
+    stages = [float(v) for k, v in timings.items() if str(k).endswith("_s") and _isnum(v)]
+    return sum(stages) if stages else None
 
 
 def _profile_section(result) -> dict:
@@ -255,19 +269,64 @@ def _profile_section(result) -> dict:
     return section
 
 
+def _rare_label(result):
+    """The least frequent class: as recorded by compare, else counted from the labels."""
+    data = result.dataset or {}
+    if data.get("rare_class") is not None:
+        return data["rare_class"]
+    if result.y is not None and len(result.y) and len(result.classes):
+        return pd_.minority_class(result.y, result.classes)
+    counts = data.get("class_counts") or {}
+    return min(counts, key=counts.get) if counts else None
+
+
+def _twins(metric):
+    """(hidden, shown): micro F1 equals accuracy on single-label data, so one of them goes."""
+    return ("accuracy", "micro_f1") if metric == "micro_f1" else ("micro_f1", "accuracy")
+
+
+def _metric_columns(board, metric, binary):
+    """(compact, more): the leaderboard's metric columns shown by default and on demand."""
+    twin, _ = _twins(metric)
+    known = [m for m in (*METRICS, "rare_recall") if m in board.columns
+             and m not in (metric, twin)]
+    if "rare_recall" in known and not board["rare_recall"].map(_isnum).any():
+        known.remove("rare_recall")  # an older result: the column is there but empty
+    extra = [c[:-4] for c in board.columns if c.endswith("_low")
+             and c[:-4] not in (*METRICS, "rare_recall", metric) and c[:-4] in board.columns
+             and f"{c[:-4]}_high" in board.columns]
+    compact = [m for m in _COMPACT_METRICS["binary" if binary else "multiclass"] if m in known]
+    return compact, [m for m in known + extra if m not in compact]
+
+
+def _column(key, more, rare):
+    """Header of one leaderboard metric column (``more``: folded away by default)."""
+    if key == "rare_recall":
+        return {"key": key, "label": "rare-class recall", "arrow": "↑", "more": more,
+                "description": "mean out-of-fold recall of the least frequent class"
+                               + (f" ({rare})" if rare is not None else "")}
+    spec = METRICS.get(key)
+    return {"key": key, "label": metric_label(key), "more": more,
+            "arrow": "↓" if spec and not spec.greater_is_better else "↑",
+            "description": spec.description if spec else ""}
+
+
 def _leaderboard_section(result) -> dict:
     board = result.leaderboard
     metric = result.settings.get("metric", "")
-    others = [m for m in METRICS if m != metric and m in board.columns]
-    others += [c for c in board.columns if c.endswith("_low") and c[:-4] not in METRICS
-               and c[:-4] != metric and c[:-4] in board.columns and f"{c[:-4]}_high" in board]
-    columns = [{"key": m, "label": metric_label(m),
-                "arrow": "↓" if (m in METRICS and not METRICS[m].greater_is_better) else "↑",
-                "description": METRICS[m].description if m in METRICS else ""} for m in others]
-    rows = []
+    binary = len(result.classes) == 2
+    rare = _rare_label(result)
+    compact, more = _metric_columns(board, metric, binary)
+    columns = ([_column(m, False, rare) for m in compact]
+               + [_column(m, True, rare) for m in more])
+    rows, degenerate = [], []
     for r in board.to_dict(orient="records"):
         status = str(r.get("status") or "ok")
         best = r.get("strategy") == result.best_
+        error = str(r.get("error") or "") if status != "ok" else ""
+        if status == "degenerate":
+            degenerate.append({"strategy": str(r.get("strategy")), "reason": error})
+        full = _isnum(r.get("n_ok")) and _isnum(r.get("n_tasks"))
         rows.append({
             "rank": int(r["rank"]) if _isnum(r.get("rank")) else None,
             "strategy": str(r.get("strategy")),
@@ -280,29 +339,148 @@ def _leaderboard_section(result) -> dict:
             "p_value": float(r["p_vs_best"]) if _isnum(r.get("p_vs_best")) else "",
             "within_noise": (not best and _isnum(r.get("p_vs_best"))
                              and float(r["p_vs_best"]) >= 0.05),
-            "others": [{"text": fmt(r.get(m)), "value": float(r[m]) if _isnum(r.get(m)) else "",
-                        "title": _interval(r.get(m), r.get(f"{m}_low"), r.get(f"{m}_high"))}
-                       for m in others],
+            "others": [{"text": fmt(r.get(c["key"])), "more": c["more"],
+                        "value": float(r[c["key"]]) if _isnum(r.get(c["key"])) else "",
+                        "title": _interval(r.get(c["key"]), r.get(f"{c['key']}_low"),
+                                           r.get(f"{c['key']}_high"))} for c in columns],
             "fit_time": fmt_seconds(r.get("fit_time")),
             "fit_value": float(r["fit_time"]) if _isnum(r.get("fit_time")) else "",
             "status": status,
-            "error": str(r.get("error") or "") if status != "ok" else "",
-            "tasks": (f"{int(r['n_ok'])}/{int(r['n_tasks'])}" if _isnum(r.get("n_ok"))
-                      and _isnum(r.get("n_tasks")) else ""),
+            "error": error,
+            # tasks are shown beside the status only when some did not complete
+            "tasks": (f"{int(r['n_ok'])}/{int(r['n_tasks'])}" if full
+                      and int(r["n_ok"]) != int(r["n_tasks"]) else ""),
         })
     bars = pd_.ci_bars(board, metric) if metric in board.columns else None
     forest = None
     if bars is not None and len(bars):
         notes = {s: st for s, st in zip(bars["strategy"], bars["status"], strict=True)}
+        bounds = pd_.metric_bounds(metric)
         forest = _svg.forest_plot(
             bars["strategy"].tolist(), bars["mean"].tolist(), bars["low"].tolist(),
             bars["high"].tolist(), uid="forest", title=f"{metric_label(metric)} per strategy",
             x_label=f"{metric_label(metric)} (mean over folds, 95% interval)",
             highlight=result.best_, notes=notes,
+            muted={d["strategy"]: f"degenerate: {d['reason']}" if d["reason"] else
+                   "degenerate" for d in degenerate},
+            domain=pd_.forest_span(bars, bounds), limits=bounds,
             desc=f"Forest plot: the cross-validated {metric_label(metric)} of each strategy "
-                 "with its 95% corrected-t confidence interval; the winner is highlighted.")
-    return {"columns": columns, "rows": rows, "forest": forest,
-            "has_tasks": any(r["tasks"] for r in rows)}
+                 "with its 95% corrected-t confidence interval; the winner is highlighted, "
+                 "degenerate strategies are grey and do not set the axis.")
+    twin, kept = _twins(metric)
+    return {"columns": columns, "rows": rows, "forest": forest, "degenerate": degenerate,
+            "n_more": len(more),
+            "twin_note": (f"{metric_label(twin)} is not shown: on single-label data it always "
+                          f"equals {metric_label(kept)}." if twin in board.columns else "")}
+
+
+def _data_alerts(result) -> dict:
+    """Leakage suspects and id-like columns found by compare, for the top of the page."""
+    data = result.dataset or {}
+
+    def records(key):  # tolerate older results, None, and plain column names
+        return [r if isinstance(r, dict) else {"column": r} for r in data.get(key) or []]
+
+    leakage = [{"column": str(r.get("column", "?")),
+                "score": fmt(r.get("score")),
+                "metric": metric_label(str(r["metric"])) if r.get("metric") else "score",
+                "note": str(r.get("note") or "")} for r in records("leakage")]
+    ids = [{"column": str(r.get("column", "?")), "reason": str(r.get("reason") or ""),
+            "kept": bool(r.get("kept"))} for r in records("id_columns")]
+    return {"leakage": leakage, "ids_left_out": [r for r in ids if not r["kept"]],
+            "ids_kept": [r for r in ids if r["kept"]]}
+
+
+def _rare_recalls(result, items, rare) -> dict:
+    """Rare-class recall per strategy: the leaderboard's column, else from kept predictions."""
+    board = result.leaderboard
+    recalls = {}
+    if "rare_recall" in board.columns:
+        recalls = {str(s): float(v) for s, v in zip(board["strategy"], board["rare_recall"],
+                                                     strict=True) if _isnum(v)}
+    y = np.asarray(result.y) if result.y is not None else None
+    if rare in result.classes and y is not None and np.any(y == rare):
+        for name, proba in items:
+            if name not in recalls:
+                pred = pd_.predicted_labels(proba, result.classes)
+                recalls[name] = float(np.mean(pred[y == rare] == rare))
+    return recalls
+
+
+def _rare_class_card(result, items) -> dict | None:
+    """What to pick if the rare class matters most; None when that changes nothing.
+
+    The card names the strategy with the best rare-class recall and the one with the best
+    balanced accuracy when either beats the winner by at least ``_CLEAR_GAIN``, and, for a
+    binary winner with out-of-fold probabilities that misses more of the rare class than
+    ``_RARE_TARGET_RECALL`` allows, the threshold on P(rare) that reaches it.
+    """
+    rare = _rare_label(result)
+    if rare is None:
+        return None
+    board = result.leaderboard
+    metric = result.settings.get("metric", "")
+    recalls = _rare_recalls(result, items, rare)
+    status = board["status"] if "status" in board else ["ok"] * len(board)
+    rows = {str(r["strategy"]): r for r, st in zip(board.to_dict(orient="records"), status,
+                                                   strict=True)
+            if (st if isinstance(st, str) and st else "ok") in ("ok", "partial")}
+    # failed rows have no scores, and a degenerate one's perfect recall of one class misleads
+    winner = result.best_
+
+    def value(name, key):
+        v = recalls.get(name) if key == "rare_recall" else rows.get(name, {}).get(key)
+        return float(v) if _isnum(v) else None
+
+    picks = {}
+    for key, why in (("rare_recall", "highest rare-class recall"),
+                     ("balanced_accuracy", "highest balanced accuracy")):
+        scored = [(value(n, key), n) for n in rows if value(n, key) is not None]
+        if not scored or value(winner, key) is None:
+            continue
+        top, name = max(scored, key=lambda t: t[0])  # ties: the better ranked
+        if name != winner and top - value(winner, key) >= _CLEAR_GAIN:
+            picks.setdefault(name, []).append(why)
+
+    def line(name, role):
+        r = rows.get(name, {})
+        return {"strategy": name, "role": role,
+                "rare": fmt(value(name, "rare_recall")),
+                "rare_ci": _interval(value(name, "rare_recall"), r.get("rare_recall_low"),
+                                     r.get("rare_recall_high")),
+                "bacc": fmt(value(name, "balanced_accuracy")), "score": fmt(r.get(metric))}
+
+    threshold = _rare_threshold(result, dict(items).get(winner), rare)
+    if not picks and threshold is None:
+        return None
+    return {"rare": rare, "metric_label": metric_label(metric),
+            "target": f"{_RARE_TARGET_RECALL:.2f}",
+            "rows": [line(winner, "winner")] + [line(n, " and ".join(w))
+                                                 for n, w in picks.items()],
+            "threshold": threshold}
+
+
+def _rare_threshold(result, proba, rare) -> dict | None:
+    """The winner's threshold on P(rare) reaching the target recall, when argmax falls short."""
+    classes = list(result.classes)
+    if proba is None or len(classes) != 2 or rare not in classes:
+        return None
+    y = np.asarray(result.y)
+    outcome = y == rare
+    if not outcome.any():
+        return None
+    pred = pd_.predicted_labels(proba, classes) == rare
+    recall = float(np.mean(pred[outcome]))
+    if recall >= _RARE_TARGET_RECALL:
+        return None
+    curve = pd_.threshold_curve(y, proba[:, classes.index(rare)], pos_label=rare)
+    row = pd_.threshold_for_recall(curve, _RARE_TARGET_RECALL)
+    if row is None:
+        return None
+    return {"threshold": fmt(row["threshold"]), "recall": fmt(row["recall"]),
+            "precision": fmt(row["precision"]), "flagged": f"{row['positive_rate']:.1%}",
+            "argmax_recall": fmt(recall),
+            "argmax_precision": fmt(np.mean(outcome[pred])) if pred.any() else "–"}
 
 
 def _oof_items(result) -> list[tuple[str, np.ndarray]]:
@@ -471,77 +649,145 @@ def _times_section(result) -> dict:
                 for s in times["strategy"]],
         value_format="{:,.3f} s",
         desc="Horizontal bars: the mean time to fit each strategy on one training fold.")
-    return {"chart": chart, "total": fmt_seconds((result.timings or {}).get("total_s"))}
+    return {"chart": chart, "total": fmt_seconds(_total_seconds(result.timings))}
 
 
-def build_command(settings: dict, dataset_name: str) -> str:
+# settings key, command-line flag, keyword of unskew.compare: both reproduce lines, in order
+_OPTIONS = (
+    ("target", "--target", "target"), ("drop", "--drop", "drop"), ("text", "--text", "text"),
+    ("sep", "--sep", "sep"), ("decimal", "--decimal", "decimal"),
+    ("keep_ids", "--keep-ids", "keep_ids"), ("metric", "--metric", "metric"),
+    ("preset", "--preset", "preset"), ("strategies", "--strategies", "strategies"),
+    ("folds", "--folds", "folds"), ("repeats", "--repeats", "repeats"),
+    ("groups", "--groups", "groups"), ("time", "--time", "time_column"),
+    ("min_class_size", "--min-class-size", "min_class_size"),
+    ("holdout", "--holdout", "holdout"), ("time_budget", "--time-budget", "time_budget"),
+    ("task_timeout", "--task-timeout", "task_timeout"), ("n_jobs", "--jobs", "n_jobs"),
+    ("seed", "--seed", "random_state"),
+)
+DATA_PLACEHOLDER = "YOUR_DATA.csv"  # the command's stand-in for a data frame passed in memory
+FRAME_PLACEHOLDER = "frame"  # the Python line's
+
+
+def _plain(value):
+    """A settings value as plain Python (numpy scalars and tuples unwrapped)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _options(settings: dict):
+    """(key, value) of the recorded settings that the reproduce lines must pass."""
+    for key, _, _ in _OPTIONS:
+        value = _plain(settings.get(key))
+        if value is None or value is False or value == []:
+            continue
+        if (key == "strategies" and settings.get("preset")) or (key == "n_jobs" and value == 1):
+            continue  # the preset names the strategies; one job is the default
+        yield key, value
+
+
+def _data_argument(settings: dict, dataset_name):
+    """The data the user passed (None: an in-memory frame); older results: the dataset name."""
+    if "data" in settings:
+        return None if settings["data"] is None else str(settings["data"])
+    return dataset_name
+
+
+def build_command(settings: dict, dataset_name: str | None = None) -> str:
     """An ``unskew compare`` command line equivalent to the recorded settings.
 
     Parameters
     ----------
     settings : dict
-        ``CompareResult.settings``.
-    dataset_name : str
-        Stands for the data argument (a benchmark name or the file the user passed).
+        ``CompareResult.settings``: ``data`` (the path or benchmark the user passed, None for
+        a data frame in memory), ``target``, ``drop``, ``text``, ``sep``, ``decimal``,
+        ``keep_ids`` and the comparison's own settings.
+    dataset_name : str, optional
+        The data argument of a result that did not record ``data`` (an older one).
 
     Returns
     -------
     str
+        A shell-quoted command; a data frame passed in memory becomes ``YOUR_DATA.csv``.
 
     Examples
     --------
     >>> from unskew.report._render import build_command
-    >>> build_command({"metric": "macro_f1", "strategies": ["none+lr", "smote+lr"],
-    ...                "folds": 3, "repeats": 1, "holdout": 0.2, "seed": 0}, "binary:yeast4")
-    'unskew compare binary:yeast4 --metric macro_f1 --strategies none+lr,smote+lr --folds 3 --repeats 1 --holdout 0.2 --seed 0'
+    >>> build_command({"data": "loans.csv", "target": "default", "drop": ["id"],
+    ...                "keep_ids": False, "metric": "macro_f1", "strategies": ["none+lr"],
+    ...                "folds": 3, "repeats": 1, "holdout": 0.2, "seed": 0})
+    'unskew compare loans.csv --target default --drop id --metric macro_f1 --strategies none+lr --folds 3 --repeats 1 --holdout 0.2 --seed 0'
+    >>> build_command({"data": None, "target": "y", "sep": ";", "keep_ids": True})
+    "unskew compare YOUR_DATA.csv --target y --sep ';' --keep-ids"
     """
-    s = settings
-    parts = ["unskew", "compare", dataset_name]
-    if s.get("metric"):
-        parts += ["--metric", str(s["metric"])]
-    if s.get("preset"):
-        parts += ["--preset", str(s["preset"])]
-    elif s.get("strategies"):
-        parts += ["--strategies", ",".join(map(str, s["strategies"]))]
-    for key, flag in (("folds", "--folds"), ("repeats", "--repeats"), ("groups", "--groups"),
-                      ("time", "--time"), ("min_class_size", "--min-class-size"),
-                      ("holdout", "--holdout"), ("time_budget", "--time-budget")):
-        if s.get(key) is not None:
-            parts += [flag, str(s[key])]
-    if s.get("n_jobs") not in (None, 1):
-        parts += ["--jobs", str(s["n_jobs"])]
-    if s.get("seed") is not None:
-        parts += ["--seed", str(s["seed"])]
+    data = _data_argument(settings, dataset_name)
+    parts = ["unskew", "compare", DATA_PLACEHOLDER if data is None else data]
+    flags = {key: flag for key, flag, _ in _OPTIONS}
+    for key, value in _options(settings):
+        if key == "strategies":
+            parts += [flags[key], ",".join(map(str, value))]
+        elif isinstance(value, list):
+            parts += [flags[key], *map(str, value)]
+        elif value is True:
+            parts.append(flags[key])
+        else:  # a tab separator is typed --sep '\t'
+            parts += [flags[key], "\\t" if value == "\t" else str(value)]
     return " ".join(shlex.quote(p) for p in parts)
 
 
-def _python_call(settings: dict, dataset_name: str) -> str:
-    s = settings
-    args = [repr(dataset_name)]
-    if s.get("metric"):
-        args.append(f"metric={s['metric']!r}")
-    if s.get("preset"):
-        args.append(f"preset={s['preset']!r}")
-    elif s.get("strategies"):
-        args.append(f"strategies={list(map(str, s['strategies']))!r}")
-    for key, name in (("folds", "folds"), ("repeats", "repeats"), ("groups", "groups"),
-                      ("time", "time_column"), ("min_class_size", "min_class_size"),
-                      ("holdout", "holdout"), ("time_budget", "time_budget"),
-                      ("seed", "random_state")):
-        if s.get(key) is not None:
-            args.append(f"{name}={s[key]!r}")
-    return "import unskew\nresult = unskew.compare(" + ", ".join(args) + ")"
+def python_call(settings: dict, dataset_name: str | None = None) -> str:
+    """The ``unskew.compare(...)`` call equivalent to the recorded settings.
+
+    Parameters
+    ----------
+    settings : dict
+        ``CompareResult.settings`` (see :func:`build_command`).
+    dataset_name : str, optional
+        The data argument of a result that did not record ``data``.
+
+    Returns
+    -------
+    str
+        Python source: the import and the call; a data frame passed in memory is written
+        as the name ``frame``, with a comment saying so.
+
+    Examples
+    --------
+    >>> from unskew.report._render import python_call
+    >>> print(python_call({"data": "loans.csv", "target": "default", "drop": ["id"],
+    ...                    "metric": "mcc", "folds": 3, "seed": 0}))
+    import unskew
+    result = unskew.compare('loans.csv', target='default', drop=['id'], metric='mcc', folds=3, random_state=0)
+    """
+    data = _data_argument(settings, dataset_name)
+    names = {key: name for key, _, name in _OPTIONS}
+    args = [FRAME_PLACEHOLDER if data is None else repr(data)]
+    args += [f"{names[key]}={value!r}" for key, value in _options(settings)]
+    tune = settings.get("tune")
+    if tune is not None and bool(tune) != (settings.get("preset") == "thorough"):
+        args.append(f"tune={bool(tune)!r}")  # not compare's default for this preset
+    lines = ["import unskew"]
+    if data is None:
+        lines.append(f"# {FRAME_PLACEHOLDER}: the pandas DataFrame this run was given")
+    return "\n".join([*lines, "result = unskew.compare(" + ", ".join(args) + ")"])
 
 
 def _reproduce_section(result) -> dict:
     settings = dict(result.settings or {})
     name = str(result.dataset.get("name", "DATA"))
+    data = _data_argument(settings, name)
     recorded = settings.get("command")
     hidden = {"command", "strategies"}
     return {
         "command": recorded or build_command(settings, name),
         "recorded": bool(recorded),
-        "python": _python_call(settings, name),
+        "source": "frame" if data is None else "given" if "data" in settings else "name",
+        "placeholder": DATA_PLACEHOLDER,
+        "frame": FRAME_PLACEHOLDER,
+        "python": python_call(settings, name),
         "seed": settings.get("seed"),
         "data_hash": result.dataset.get("source_hash") or "–",
         "versions": [(k, str(v)) for k, v in (result.versions or {}).items()],
@@ -572,6 +818,8 @@ def _context(result, generated) -> dict:
         "header": _header(result, generated),
         "profile": profile_section,
         "notes": [str(n) for n in result.warnings or []],
+        "alerts": _data_alerts(result),
+        "rare_card": _rare_class_card(result, items),
         "board": _leaderboard_section(result),
         "per_class": _per_class_section(result, items, buckets),
         "winner": _winner_section(result, items),

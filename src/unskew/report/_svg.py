@@ -395,6 +395,103 @@ def _path(points, step: bool) -> str:
     return "".join(out)
 
 
+def _text_box(x: float, y: float, text: str, size: float, anchor: str):
+    """Rough bounding box ``(x0, y0, x1, y1)`` of a text drawn with its baseline at ``y``."""
+    w = _width(text, size)
+    x0 = x - w if anchor == "end" else x - w / 2 if anchor == "middle" else x
+    return (x0, y - 0.8 * size, x0 + w, y + 0.25 * size)
+
+
+def _overlap(a, b) -> float:
+    """Area shared by two boxes ``(x0, y0, x1, y1)``."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+# Where a label may sit around its marker, in order of preference for each side.
+_LABEL_ORDER = {
+    None: ("up-right", "up", "right", "up-left", "down-right", "down", "left", "down-left"),
+    "up-left": ("up-left", "up", "left", "up-right", "down-left", "down", "right",
+                "down-right"),
+    "down-right": ("down-right", "down", "right", "down-left", "up-right", "up", "left",
+                   "up-left"),
+}
+
+
+def place_labels(points, labels, box, *, radius: float = 4.0, size: float = 10.0,
+                 prefer=None) -> list[tuple[float, float, str]]:
+    """Put a short text beside each marker, inside ``box`` and clear of every marker.
+
+    Each label tries eight spots around its marker (above, below, beside, diagonally), in an
+    order that starts on its preferred side, then the same spots twice and three times as far
+    out, and takes the first that lies inside ``box`` and covers no marker and no label placed
+    before it; failing that, the spot inside ``box`` that covers the least. A label near the
+    top edge therefore flips below its point, one near the right edge turns to the left, and
+    one among crowded points moves out of the crowd.
+
+    Parameters
+    ----------
+    points : sequence of (float, float)
+        Marker centres in pixels.
+    labels : sequence of str
+        One text per point.
+    box : (float, float, float, float)
+        ``(x0, y0, x1, y1)``: the area the text must stay in (the plot area).
+    radius : float, default=4
+        Marker radius in pixels.
+    size : float, default=10
+        Font size of the labels.
+    prefer : sequence of {"up-left", "down-right", None}, optional
+        Side to try first for each point (e.g. away from the diagonal of a reliability
+        diagram); by default up and to the right.
+
+    Returns
+    -------
+    list of (float, float, str)
+        For each label, its ``x``, baseline ``y`` and ``text-anchor``.
+
+    Examples
+    --------
+    >>> from unskew.report._svg import place_labels
+    >>> place_labels([(50, 100), (50, 10)], ["12", "3,401"], (0, 10, 200, 200))
+    [(58.0, 92.0, 'start'), (58.0, 26.0, 'start')]
+    """
+    def spots(gap):
+        below = gap + 0.8 * size
+        return {"up-right": (gap, -gap, "start"), "up": (0.0, -gap, "middle"),
+                "up-left": (-gap, -gap, "end"), "right": (gap + 2, 0.3 * size, "start"),
+                "left": (-gap - 2, 0.3 * size, "end"), "down-right": (gap, below, "start"),
+                "down": (0.0, below, "middle"), "down-left": (-gap, below, "end")}
+
+    rings = [spots((radius + 4.0) * k) for k in (1, 2, 3)]
+    below = radius + 4.0 + 0.8 * size
+    markers = [(px - radius - 1, py - radius - 1, px + radius + 1, py + radius + 1)
+               for px, py in points]
+    placed, taken = [], []
+    for i, ((px, py), text) in enumerate(zip(points, labels, strict=True)):
+        side = prefer[i] if prefer is not None else None
+        order = _LABEL_ORDER.get(side, _LABEL_ORDER[None])
+        best, best_cost = None, math.inf
+        for ring, name in ((r, n) for r in rings for n in order):
+            dx, dy, anchor = ring[name]
+            spot = (px + dx, py + dy, anchor)
+            rect = _text_box(*spot[:2], str(text), size, anchor)
+            if rect[0] < box[0] or rect[1] < box[1] or rect[2] > box[2] or rect[3] > box[3]:
+                continue
+            cost = sum(_overlap(rect, other) for other in (*markers, *taken))
+            if cost < best_cost:
+                best, best_cost = (spot, rect), cost
+            if cost == 0:
+                break
+        if best is None:  # wider than the box: start at its left edge, below the point
+            spot = (box[0], min(py + below, box[3]), "start")
+            best = (spot, _text_box(*spot[:2], str(text), size, "start"))
+        placed.append(best[0])
+        taken.append(best[1])
+    return placed
+
+
 def line_chart(lines: Sequence[Line], *, uid: str, title: str, x_label: str, y_label: str,
                x_domain=(0.0, 1.0), y_domain=(0.0, 1.0), vlines=(), hlines=(),
                diagonal: bool = False, desc: str = "", width: float = 560,
@@ -475,17 +572,50 @@ def line_chart(lines: Sequence[Line], *, uid: str, title: str, x_label: str, y_l
                 body.append(f'<circle cx="{_num(px)}" cy="{_num(py)}" r="4" fill="{ln.color}" '
                             f'stroke="#ffffff" stroke-width="1"><title>{escape(tip)}</title>'
                             "</circle>")
-                if ln.point_labels:
-                    body.append(_text(px + 6, py - 6, ln.point_labels[i], size=10,
-                                      fill="#444444"))
     body.append("</g>")
+    # point labels outside the clip, placed clear of the markers and inside the plot area
+    for ln in lines:
+        if not (ln.markers and ln.point_labels):
+            continue
+        kept = [(float(a), float(b), str(t)) for a, b, t in zip(ln.x, ln.y, ln.point_labels,
+                                                                strict=True)
+                if math.isfinite(float(a)) and math.isfinite(float(b))]
+        prefer = [("up-left" if b >= a else "down-right") if diagonal else None
+                  for a, b, _ in kept]
+        spots = place_labels([(x(a), y(b)) for a, b, _ in kept], [t for *_, t in kept],
+                             (left, top, width - right, bottom), prefer=prefer)
+        body.extend(_text(sx, sy, t, anchor=anchor, size=10, fill="#444444",
+                          extra=' class="point-label"')
+                    for (sx, sy, anchor), (*_, t) in zip(spots, kept, strict=True))
     return _svg(uid, title, desc, width, height, body)
 
 
+def _axis_ticks(domain, limits):
+    """Round ticks over ``domain`` and the axis ends, neither past ``limits``."""
+    ticks = nice_ticks(*domain)
+    lo, hi = limits
+    kept = [t for t in ticks if lo - 1e-9 <= t <= hi + 1e-9] or ticks
+    return kept, max(ticks[0], lo), min(ticks[-1], hi)
+
+
+def _edge_arrow(x: float, cy: float, direction: int, color: str) -> str:
+    """A small triangle inside an axis end pointing out of it (``direction`` -1 left, +1
+    right)."""
+    base = x - 7 * direction
+    return (f'<path class="off-axis" d="M{_num(base)} {_num(cy - 5)}L{_num(x)} {_num(cy)}'
+            f'L{_num(base)} {_num(cy + 5)}Z" fill="{color}"/>')
+
+
 def forest_plot(labels, means, lows, highs, *, uid: str, title: str, x_label: str,
-                highlight=None, notes=None, value_format: str = "{:.3f}", desc: str = "",
+                highlight=None, notes=None, muted=None, domain=None,
+                limits=(-math.inf, math.inf), value_format: str = "{:.3f}", desc: str = "",
                 width: float = 720) -> Markup:
     """Point estimates with confidence-interval whiskers, one row per label.
+
+    The axis covers ``domain`` (by default every finite value) rounded out to ticks, but never
+    past ``limits``, the range the metric can take. A whisker or estimate beyond the axis is
+    cut at its end and marked there with a triangle; its exact value stays in the row's text
+    and tooltip.
 
     Parameters
     ----------
@@ -499,6 +629,13 @@ def forest_plot(labels, means, lows, highs, *, uid: str, title: str, x_label: st
         Label drawn in the highlight colour with a dashed reference line at its estimate.
     notes : dict, optional
         ``{label: text}`` shown on rows without an estimate (e.g. "failed").
+    muted : dict, optional
+        ``{label: reason}`` of rows drawn in grey with a hollow marker and the reason in their
+        tooltip (e.g. degenerate strategies, which the caller leaves out of ``domain``).
+    domain : (float, float), optional
+        The span of values the axis must show.
+    limits : (float, float), default=(-inf, inf)
+        The metric's range: the axis never runs past it (e.g. (0, 1) for an F1 score).
     value_format : str, default="{:.3f}"
         Format of the printed values.
     desc : str, optional
@@ -517,48 +654,75 @@ def forest_plot(labels, means, lows, highs, *, uid: str, title: str, x_label: st
     ...                   uid="ci", title="macro F1", x_label="macro F1", highlight="smote+lr")
     >>> "smote+lr: 0.800 [0.700, 0.900]" in svg
     True
+    >>> svg = forest_plot(["a"], [0.97], [0.9], [1.04], uid="ci", title="F1", x_label="F1",
+    ...                   limits=(0.0, 1.0))
+    >>> ">1.00</text>" in svg, ">1.05</text>" in svg, 'class="off-axis"' in svg
+    (True, False, True)
     """
     labels = [str(lb) for lb in labels]
     notes = notes or {}
+    muted = {str(k): str(v) for k, v in (muted or {}).items()}
     label_w = min(230.0, max([_width(_clip(lb)) for lb in labels] + [40.0]) + 14)
     value_w = _width("0.000 [0.000, 0.000]", 11) + 14
-    finite = _finite([*lows, *highs, *means])
-    lo, hi = (min(finite), max(finite)) if finite else (0.0, 1.0)
-    pad = (hi - lo) * 0.05 or 0.05
-    ticks = nice_ticks(lo - pad, hi + pad)
-    x = _Linear(ticks[0], ticks[-1], label_w, width - value_w)
+    if domain is None:
+        finite = _finite([*lows, *highs, *means])
+        lo, hi = (min(finite), max(finite)) if finite else (0.0, 1.0)
+        pad = (hi - lo) * 0.05 or 0.05
+        domain = (lo - pad, hi + pad)
+    ticks, axis_lo, axis_hi = _axis_ticks(domain, limits)
+    x = _Linear(axis_lo, axis_hi, label_w, width - value_w)
     row = 24.0
     top = 12.0
     bottom = top + row * len(labels)
     body = [_x_axis(x, ticks, top, bottom, x_label)]
     if highlight in labels:
         ref = float(means[labels.index(highlight)])
-        if math.isfinite(ref):
+        if math.isfinite(ref) and axis_lo <= ref <= axis_hi:
             body.append(f'<line class="ref" x1="{_num(x(ref))}" y1="{_num(top)}" '
                         f'x2="{_num(x(ref))}" y2="{_num(bottom)}" stroke="{HIGHLIGHT}" '
                         f'stroke-dasharray="4 3"><title>{escape(highlight)} estimate</title>'
                         "</line>")
+
+    def at(v):  # pixel position, held to the axis
+        return x(min(max(v, axis_lo), axis_hi))
+
     for i, label in enumerate(labels):
         cy = top + i * row + row / 2
         m, a, b = (float(v) if v is not None else math.nan for v in (means[i], lows[i], highs[i]))
         best = label == highlight
-        color = HIGHLIGHT if best else PALETTE[0]
-        body.append('<g class="row">')
+        grey = label in muted
+        color = NEUTRAL if grey else HIGHLIGHT if best else PALETTE[0]
+        body.append(f'<g class="row{" muted" if grey else ""}">')
         body.append(_text(label_w - 8, cy + 4, _clip(label), anchor="end",
-                          weight="700" if best else None))
+                          weight="700" if best else None, fill=NEUTRAL if grey else None,
+                          extra=' font-style="italic"' if grey else ""))
         if math.isfinite(m):
             text = value_format.format(m)
             if math.isfinite(a) and math.isfinite(b):
                 text += f" [{value_format.format(a)}, {value_format.format(b)}]"
-                body.append(f'<line x1="{_num(x(a))}" y1="{_num(cy)}" x2="{_num(x(b))}" '
-                            f'y2="{_num(cy)}" stroke="{color}" stroke-width="2"/>')
+                if b >= axis_lo and a <= axis_hi:
+                    body.append(f'<line x1="{_num(at(a))}" y1="{_num(cy)}" x2="{_num(at(b))}" '
+                                f'y2="{_num(cy)}" stroke="{color}" stroke-width="2"/>')
                 for end in (a, b):
-                    body.append(f'<line x1="{_num(x(end))}" y1="{_num(cy - 5)}" '
-                                f'x2="{_num(x(end))}" y2="{_num(cy + 5)}" stroke="{color}" '
-                                'stroke-width="2"/>')
-            body.append(f'<rect x="{_num(x(m) - 5)}" y="{_num(cy - 5)}" width="10" height="10" '
-                        f'fill="{color}"><title>{escape(f"{label}: {text}")}</title></rect>')
-            body.append(_text(width - value_w + 8, cy + 4, text, size=11))
+                    if axis_lo <= end <= axis_hi:
+                        body.append(f'<line x1="{_num(x(end))}" y1="{_num(cy - 5)}" '
+                                    f'x2="{_num(x(end))}" y2="{_num(cy + 5)}" '
+                                    f'stroke="{color}" stroke-width="2"/>')
+            tip = f"{label}: {text}" + (f" ({muted[label]})" if grey else "")
+            off = [v for v in (a, m, b) if math.isfinite(v)]
+            if min(off) < axis_lo:
+                body.append(_edge_arrow(x(axis_lo), cy, -1, color))
+            if max(off) > axis_hi:
+                body.append(_edge_arrow(x(axis_hi), cy, 1, color))
+            if axis_lo <= m <= axis_hi:
+                fill = f'fill="#ffffff" stroke="{color}" stroke-width="2"' if grey else (
+                    f'fill="{color}"')
+                body.append(f'<rect x="{_num(x(m) - 5)}" y="{_num(cy - 5)}" width="10" '
+                            f'height="10" {fill}><title>{escape(tip)}</title></rect>')
+            else:
+                body.append(f"<title>{escape(tip)}</title>")
+            body.append(_text(width - value_w + 8, cy + 4, text, size=11,
+                              fill=NEUTRAL if grey else None))
         else:
             note = notes.get(label, "no estimate")
             body.append(_text(x.r0 + 6, cy + 4, note, fill=NEUTRAL,

@@ -44,4 +44,18 @@
       });
     });
   });
+  // Fold the leaderboard's extra metric columns away until the reader asks for them (without
+  // the script every column shows and the table scrolls inside its frame).
+  var toggles = document.querySelectorAll("button.more-toggle");
+  Array.prototype.forEach.call(toggles, function (button) {
+    var table = document.getElementById(button.getAttribute("data-table"));
+    if (!table) { return; }
+    table.classList.add("collapsed");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var open = !table.classList.toggle("collapsed");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      button.textContent = button.getAttribute(open ? "data-less" : "data-more");
+    });
+  });
 })();
