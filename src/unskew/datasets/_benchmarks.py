@@ -23,8 +23,8 @@ import pandas as pd
 
 from .._utils._text import close_matches, format_suggestions
 from ..exceptions import DataError
-from ._dataset import Dataset
-from ._table import _infer_feature_types, make_dataset
+from ._dataset import Dataset, make_dataset
+from ._table import _infer_feature_types
 
 COLLECTIONS = ("binary", "multiclass")
 _CATALOG_FILE = "benchmarks.tsv"

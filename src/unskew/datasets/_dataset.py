@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+
+from .._utils._text import preview
+from ..exceptions import DataError
 
 FeatureType = Literal["numeric", "categorical", "text", "datetime"]
 FEATURE_TYPES: tuple[str, ...] = ("numeric", "categorical", "text", "datetime")
@@ -109,3 +113,104 @@ class Dataset:
         if kind not in FEATURE_TYPES:
             raise ValueError(f"kind must be one of {FEATURE_TYPES}, got {kind!r}")
         return [c for c, t in self.feature_types.items() if t == kind]
+
+    def subset(self, rows=None, columns=None, *, notes=()) -> Dataset:
+        """A new Dataset of some rows and feature columns, with classes and hash recomputed.
+
+        Parameters
+        ----------
+        rows : array-like of bool or int, optional
+            A boolean mask or row positions; all rows by default.
+        columns : list of str, optional
+            Feature columns to keep, in this order; all by default.
+        notes : iterable of str, optional
+            Added to :attr:`notes`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from unskew.datasets import load_table
+        >>> ds = load_table(pd.DataFrame({"a": [1, 2, 3, 4], "b": [0, 1, 0, 1],
+        ...                               "y": ["x", "x", "z", "w"]}), target="y")
+        >>> small = ds.subset(rows=ds.y.isin(["x", "z"]).to_numpy(), columns=["a"])
+        >>> small.class_counts, list(small.X.columns), small.source_hash != ds.source_hash
+        ({'x': 2, 'z': 1}, ['a'], True)
+        """
+        X, y = self.X, self.y
+        if columns is not None:
+            X = X[list(columns)]
+        if rows is not None:
+            rows = np.asarray(rows)
+            rows = np.flatnonzero(rows) if rows.dtype == bool else rows
+            X, y = X.iloc[rows].reset_index(drop=True), y.iloc[rows].reset_index(drop=True)
+        types = {c: self.feature_types[c] for c in X.columns}
+        return make_dataset(X, y, types, name=self.name, description=self.description,
+                            notes=(*self.notes, *notes), source=self.source)
+
+
+def make_dataset(X: pd.DataFrame, y: pd.Series, feature_types: dict[str, str], *,
+                 name: str, description: str = "", notes=(), source=None) -> Dataset:
+    """Build a :class:`Dataset` from clean parts: order the classes and hash the content."""
+    check_label_types(y, y.name)
+    counts = y.value_counts(sort=False)
+    if len(counts) < 2:
+        only = counts.index[0] if len(counts) else None
+        raise DataError(
+            f"the target {y.name!r} has a single class ({only!r}, {len(y)} rows); a classifier "
+            "needs at least two. Check that the right column is the target and that the table "
+            "was not filtered to one class."
+        )
+    classes = tuple(sorted(counts.index, key=lambda c: (-int(counts[c]), str(c))))
+    return Dataset(X=X, y=y, classes=classes, feature_types=feature_types, name=name,
+                   source_hash=hash_frame(X, y), description=description, notes=tuple(notes),
+                   source=source)
+
+
+def hash_frame(X: pd.DataFrame, y: pd.Series | None = None) -> str:
+    """A stable content hash of a feature frame and its labels (hex, 16 characters).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"x": [1, 2]})
+    >>> hash_frame(a) == hash_frame(a.copy()), hash_frame(a) == hash_frame(a + 1)
+    (True, False)
+    """
+    h = hashlib.sha256()
+    h.update(repr(list(map(str, X.columns))).encode())
+    h.update(pd.util.hash_pandas_object(X, index=False).to_numpy().tobytes())
+    if y is not None:
+        h.update(pd.util.hash_pandas_object(y, index=False).to_numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
+def check_label_types(y: pd.Series, target) -> None:
+    """Refuse labels that mix strings with numbers (they cannot be ordered or compared).
+
+    One rule everywhere: labels are all strings or all numbers (booleans count as numbers).
+    ``5`` and ``"5"`` are different labels to numpy and scikit-learn, so guessing a common type
+    could merge or split classes silently; the user decides.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_label_types(pd.Series([5, 7, "x"], dtype=object), "y")
+    Traceback (most recent call last):
+    ...
+    unskew.exceptions.DataError: the target 'y' mixes label types: numbers (5, 7) and strings ('x'); ...
+    """
+    if y.dtype != object:
+        return
+    kinds: dict[str, list] = {}
+    for value in pd.unique(y.dropna()):
+        kind = ("strings" if isinstance(value, str)
+                else "numbers" if isinstance(value, int | float | np.number | np.bool_)
+                else type(value).__name__)
+        kinds.setdefault(kind, []).append(value)
+    if len(kinds) > 1:
+        listed = " and ".join(f"{kind} ({preview(map(repr, values), 3)})"
+                              for kind, values in kinds.items())
+        raise DataError(
+            f"the target {target!r} mixes label types: {listed}; make them one type, e.g. "
+            f"all strings with df[{str(target)!r}] = df[{str(target)!r}].astype(str)"
+        )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import bz2
 import csv
 import gzip
-import hashlib
 import io
 import lzma
 import os
@@ -20,7 +19,7 @@ import pandas as pd
 
 from .._utils._text import did_you_mean, preview
 from ..exceptions import DataError
-from ._dataset import Dataset
+from ._dataset import Dataset, check_label_types, make_dataset
 
 _COMPRESSED = {".gz", ".bz2", ".zip", ".xz", ".zst"}
 _SEPARATORS = (",", ";", "\t", "|")
@@ -118,42 +117,6 @@ def load_table(source, target: str, *, drop: Iterable[str] | None = None,
     X.index = y.index = pd.RangeIndex(len(y))
     return make_dataset(X, y, feature_types, name=name or read.name, notes=read.notes,
                         source=None if read.path is None else str(read.path))
-
-
-def make_dataset(X: pd.DataFrame, y: pd.Series, feature_types: dict[str, str], *,
-                 name: str, description: str = "", notes=(), source=None) -> Dataset:
-    """Build a :class:`Dataset` from clean parts: order the classes and hash the content."""
-    check_label_types(y, y.name)
-    counts = y.value_counts(sort=False)
-    if len(counts) < 2:
-        only = counts.index[0] if len(counts) else None
-        raise DataError(
-            f"the target {y.name!r} has a single class ({only!r}, {len(y)} rows); a classifier "
-            "needs at least two. Check that the right column is the target and that the table "
-            "was not filtered to one class."
-        )
-    classes = tuple(sorted(counts.index, key=lambda c: (-int(counts[c]), str(c))))
-    return Dataset(X=X, y=y, classes=classes, feature_types=feature_types, name=name,
-                   source_hash=hash_frame(X, y), description=description, notes=tuple(notes),
-                   source=source)
-
-
-def hash_frame(X: pd.DataFrame, y: pd.Series | None = None) -> str:
-    """A stable content hash of a feature frame and its labels (hex, 16 characters).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> a = pd.DataFrame({"x": [1, 2]})
-    >>> hash_frame(a) == hash_frame(a.copy()), hash_frame(a) == hash_frame(a + 1)
-    (True, False)
-    """
-    h = hashlib.sha256()
-    h.update(repr(list(map(str, X.columns))).encode())
-    h.update(pd.util.hash_pandas_object(X, index=False).to_numpy().tobytes())
-    if y is not None:
-        h.update(pd.util.hash_pandas_object(y, index=False).to_numpy().tobytes())
-    return h.hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -411,38 +374,6 @@ def _clean_labels(y: pd.Series, target: str, read: _Read) -> pd.Series:
     y = _to_numpy_dtype(y).rename(target)
     check_label_types(y, target)
     return y
-
-
-def check_label_types(y: pd.Series, target) -> None:
-    """Refuse labels that mix strings with numbers (they cannot be ordered or compared).
-
-    One rule everywhere: labels are all strings or all numbers (booleans count as numbers).
-    ``5`` and ``"5"`` are different labels to numpy and scikit-learn, so guessing a common type
-    could merge or split classes silently; the user decides.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> check_label_types(pd.Series([5, 7, "x"], dtype=object), "y")
-    Traceback (most recent call last):
-    ...
-    unskew.exceptions.DataError: the target 'y' mixes label types: numbers (5, 7) and strings ('x'); ...
-    """
-    if y.dtype != object:
-        return
-    kinds: dict[str, list] = {}
-    for value in pd.unique(y.dropna()):
-        kind = ("strings" if isinstance(value, str)
-                else "numbers" if isinstance(value, int | float | np.number | np.bool_)
-                else type(value).__name__)
-        kinds.setdefault(kind, []).append(value)
-    if len(kinds) > 1:
-        listed = " and ".join(f"{kind} ({preview(map(repr, values), 3)})"
-                              for kind, values in kinds.items())
-        raise DataError(
-            f"the target {target!r} mixes label types: {listed}; make them one type, e.g. "
-            f"all strings with df[{str(target)!r}] = df[{str(target)!r}].astype(str)"
-        )
 
 
 def _to_numpy_dtype(col: pd.Series) -> pd.Series:
