@@ -12,6 +12,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.utils import check_random_state
 
+from .._detect import confident_issues, find_outliers, out_of_fold_probabilities
 from .._preprocessing import make_preprocessor
 from .._utils._text import did_you_mean, preview
 from ..datasets import Dataset, load_benchmark, load_table
@@ -19,13 +20,8 @@ from ..exceptions import DataError
 from . import _warnings
 from ._columns import suspect_columns
 from ._duplicates import find_duplicates
-from ._label_issues import (
-    LabelIssue,
-    LabelIssueReport,
-    confident_issues,
-    out_of_fold_probabilities,
-)
-from ._outliers import OutlierReport, find_outliers
+from ._label_issues import LabelIssue, LabelIssueReport
+from ._outliers import OutlierReport
 from ._overlap import class_overlap, neighbour_disagreement
 from ._profile import CHECKS, Profile
 from ._subsample import rows_by_class, stratified_sample

@@ -21,9 +21,15 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
+from .._detect import (
+    MIN_CLASS_ROWS,
+    centre_distances,
+    confident_issues,
+    find_outliers,
+    out_of_fold_probabilities,
+    robust_z,
+)
 from .._utils._text import did_you_mean, preview
-from ..diagnosis._label_issues import confident_issues, out_of_fold_probabilities
-from ..diagnosis._outliers import MIN_CLASS_ROWS, centre_distances, find_outliers, robust_z
 from ..exceptions import DataError
 from ._base import check_sample_weight
 
