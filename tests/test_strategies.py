@@ -25,9 +25,8 @@ from unskew.comparison.strategies import (
     register,
     resolve,
 )
-from unskew.comparison.strategies._adaptive import AdaptiveNeighbors
 from unskew.exceptions import DataError
-from unskew.resampling import ADASYN, SMOTE
+from unskew.resampling import ADASYN, SMOTE, AdaptiveNeighbors
 
 FEATURE_TYPES = {"amount": "numeric", "age": "numeric", "shop": "categorical"}
 # the generic tests below use a mixed table; SMOTE-N (all-categorical tables) has its own

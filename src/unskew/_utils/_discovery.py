@@ -3,44 +3,59 @@
 from __future__ import annotations
 
 import inspect
+import pkgutil
 from importlib import import_module
 
 from sklearn.base import BaseEstimator
 
 from ..exceptions import MissingExtraError
 
-# Packages whose public estimators the common checks cover. A package of an optional extra that
-# is not installed is skipped here; its own tests say so.
-_ESTIMATOR_PACKAGES = ("unskew.resampling", "unskew.threshold", "unskew.ensemble", "unskew.nn")
-# Public building blocks that live in private modules but end up inside users' pipelines.
-_INTERNAL = (("unskew._preprocessing", "DatetimeFeatures"),)
+# Every module is walked, private ones included, so that no estimator escapes the common checks
+# by where it lives (AdaptiveNeighbors once sat in comparison/strategies/, DatetimeFeatures sits
+# in _preprocessing). A module of an optional extra that is not installed is skipped here; its
+# own tests say so.
+_OPTIONAL = {"torch", "transformers", "sentence_transformers", "dask", "distributed"}
+# Estimator-like classes that are neither models, transformers nor resamplers: {name: why}
+_NOT_CHECKED = {
+    "NeighborIndex": "a k-NN index (fit / kneighbors) used inside resamplers; "
+                     "tests/test_neighbors.py checks it against scikit-learn's NearestNeighbors",
+}
 
 
 def all_estimators() -> list[tuple[str, type]]:
     """Return ``(name, class)`` for each concrete scikit-learn estimator unskew provides.
 
+    Public class names (no leading underscore) count, wherever the class is defined; private
+    helper classes are covered through the public estimators built on them.
+
     Examples
     --------
     >>> from unskew._utils._discovery import all_estimators
-    >>> ("DatetimeFeatures" in dict(all_estimators()))
-    True
+    >>> names = dict(all_estimators())
+    >>> "DatetimeFeatures" in names, "AdaptiveNeighbors" in names
+    (True, True)
     """
+    import unskew
+
     found: dict[str, type] = {}
-    for package in _ESTIMATOR_PACKAGES:
+    for info in pkgutil.walk_packages(unskew.__path__, "unskew."):
+        if info.name.rsplit(".", 1)[-1] == "__main__":
+            continue  # importing it runs the command line
         try:
-            module = import_module(package)
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("unskew"):
-                continue  # the room does not exist yet
-            if exc.name in {"torch", "transformers", "dask", "distributed"}:
-                continue  # optional extra not installed
-            raise
+            module = import_module(info.name)
         except MissingExtraError:
             continue  # optional extra not installed (raised by _optional.require)
-        for name in getattr(module, "__all__", ()):
-            obj = getattr(module, name)
-            if inspect.isclass(obj) and issubclass(obj, BaseEstimator) and not inspect.isabstract(obj):
-                found[name] = obj
-    for module_name, name in _INTERNAL:
-        found[name] = getattr(import_module(module_name), name)
+        except ModuleNotFoundError as exc:
+            if exc.name in _OPTIONAL:
+                continue
+            raise
+        for name, obj in vars(module).items():
+            if (name.startswith("_") or name in _NOT_CHECKED or not inspect.isclass(obj)
+                    or not issubclass(obj, BaseEstimator) or inspect.isabstract(obj)
+                    or not obj.__module__.startswith("unskew.")):
+                continue
+            if found.setdefault(name, obj) is not obj:
+                # the checks are named by class: two estimators of one name would hide one
+                raise RuntimeError(f"two estimators are named {name}: {found[name].__module__} "
+                                   f"and {obj.__module__}")
     return sorted(found.items())

@@ -30,6 +30,7 @@ Examples
 [180, 180]
 """
 
+from ._adaptive import AdaptiveNeighbors
 from ._cleaning import (
     EditedNearestNeighbours,
     NeighbourhoodCleaningRule,
@@ -55,6 +56,7 @@ __all__ = [
     "SMOTEN",
     "SMOTENC",
     "SVMSMOTE",
+    "AdaptiveNeighbors",
     "BorderlineSMOTE",
     "EditedNearestNeighbours",
     "KMeansSMOTE",

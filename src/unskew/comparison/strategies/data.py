@@ -27,6 +27,7 @@ from ...resampling import (
     SMOTEN,
     SMOTENC,
     SVMSMOTE,
+    AdaptiveNeighbors,
     BorderlineSMOTE,
     EditedNearestNeighbours,
     KMeansSMOTE,
@@ -41,7 +42,6 @@ from ...resampling import (
     TomekLinks,
     WeightedSelection,
 )
-from ._adaptive import AdaptiveNeighbors
 from ._models import build_pipeline, make_model, preprocessor_for
 from ._registry import Strategy, register
 from ._spaces import MODEL_SPACES, merge

@@ -31,8 +31,8 @@ from imblearn.utils import check_target_type
 from sklearn.base import clone
 from sklearn.utils.validation import validate_data
 
-from ...exceptions import StructureError
-from ...resampling import ADASYN, SMOTE, KMeansSMOTE
+from ..exceptions import StructureError
+from ._smote import ADASYN, SMOTE, KMeansSMOTE
 
 __all__ = ["AdaptiveNeighbors"]
 
