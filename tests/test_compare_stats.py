@@ -76,8 +76,12 @@ def test_make_splits_time_goes_forward():
 
 
 def test_make_splits_refuses_tiny_class():
-    """Check that a class smaller than the folds is named with the fixes."""
+    """Check that a class smaller than the folds is named with the fixes that would work:
+    dropping it is no fix when it would leave a single class."""
     y = ["a"] * 30 + ["b"] * 3
+    with pytest.raises(DataError, match=r"'b' \(3 rows\).*--folds 3\)\.$"):
+        make_splits(y, folds=5)
+    y = ["a"] * 30 + ["c"] * 10 + ["b"] * 3
     with pytest.raises(DataError, match=r"'b' \(3 rows\).*--folds 3.*--min-class-size 5"):
         make_splits(y, folds=5)
 

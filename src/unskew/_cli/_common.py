@@ -7,28 +7,81 @@ import contextlib
 
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
-    """DATA positional plus --target/--drop/--text, the same in every data-reading command."""
+    """DATA positional plus the table-reading flags, the same in every data-reading command.
+
+    The flags come from the one settings table (:data:`unskew.comparison.OPTIONS`).
+    """
+    from ..comparison import DATA_OPTIONS
+
     parser.add_argument(
         "data",
         metavar="DATA",
         help="a CSV/Parquet file, or a bundled benchmark such as binary:yeast4 "
         "(list them with `unskew benchmarks`)",
     )
-    parser.add_argument("--target", "-t", metavar="COL", help="the label column (for a table)")
-    parser.add_argument("--drop", metavar="COL", nargs="+", default=None,
-                        help="columns to leave out of the features (e.g. ids)")
-    parser.add_argument("--text", metavar="COL", nargs="+", default=None,
-                        help="columns to treat as free text")
-    parser.add_argument("--sep", metavar="CHAR", default=None,
-                        help="CSV field separator (default: detected among , ; tab |)")
-    parser.add_argument("--decimal", metavar="CHAR", default=None,
-                        help="CSV decimal mark (default: '.', or ',' when detected)")
+    add_options(parser, DATA_OPTIONS)
 
 
 def data_options(args: argparse.Namespace) -> dict:
     """The table-reading keywords of :func:`unskew.datasets.as_dataset` from the flags."""
-    return {"target": args.target, "drop": args.drop, "text": args.text,
-            "sep": _unescape(args.sep), "decimal": args.decimal}
+    from ..comparison import DATA_OPTIONS
+
+    return from_arguments(args, DATA_OPTIONS)
+
+
+def add_option(parser, option) -> None:
+    """Add one setting's flag (a row of :data:`unskew.comparison.OPTIONS`) to ``parser``."""
+    flags = [option.flag] + ([option.short] if option.short else [])
+    kwargs = {"dest": option.name, "default": option.default, "help": option.help}
+    if option.kind == "list":
+        kwargs["nargs"] = "+"
+    elif option.kind == "flag_or_list":
+        kwargs["nargs"] = "*"
+    if option.choices:
+        kwargs["choices"] = option.choices
+    else:
+        kwargs["metavar"] = option.metavar or option.flag.lstrip("-").upper().replace("-", "_")
+        if option.kind in ("value", "names"):
+            kwargs["type"] = option.type
+    parser.add_argument(*flags, **kwargs)
+
+
+def add_options(parser, options) -> None:
+    """Add the flags of ``options``; those of one ``group`` exclude each other."""
+    groups: dict = {}
+    for option in options:
+        target = parser
+        if option.group is not None:
+            if option.group not in groups:
+                groups[option.group] = parser.add_mutually_exclusive_group()
+            target = groups[option.group]
+        add_option(target, option)
+
+
+def from_arguments(args, options) -> dict:
+    r"""``compare`` keywords from parsed flags: a bare ``--keep-ids`` means True, and
+    ``--sep '\t'`` (as typed in a shell) a tab.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from unskew.comparison import OPTIONS
+    >>> parser = argparse.ArgumentParser()
+    >>> add_options(parser, OPTIONS)
+    >>> kw = from_arguments(parser.parse_args(["--keep-ids", "--time", "day", "--sep", "\\t"]),
+    ...                     OPTIONS)
+    >>> kw["keep_ids"], kw["time_column"], kw["sep"], kw["folds"]
+    (True, 'day', '\t', 5)
+    """
+    values = {}
+    for option in options:
+        value = getattr(args, option.name)
+        if option.kind == "flag_or_list" and isinstance(value, list):
+            value = value or True
+        if option.name == "sep" and value in ("\\t", "tab"):
+            value = "\t"
+        values[option.name] = value
+    return values
 
 
 @contextlib.contextmanager
@@ -53,8 +106,3 @@ def load_data(args: argparse.Namespace):
 
     with cli_wording():
         return as_dataset(args.data, **data_options(args))
-
-
-def _unescape(sep: str | None) -> str | None:
-    """``--sep '\\t'`` (as typed in a shell) means a tab."""
-    return "\t" if sep in ("\\t", "tab") else sep

@@ -12,7 +12,7 @@ import time
 import traceback
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
@@ -57,6 +57,41 @@ def deadline(seconds: float | None):
 
 # range of each metric whose range is not [0, 1]
 _BOUNDS = {"mcc": (-1.0, 1.0), "brier": (0.0, 2.0), "log_loss": (0.0, np.inf)}
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """What one task left: its status, scores and out-of-fold probabilities.
+
+    ``status`` is "ok", "error", "timeout" or "skipped" (``error`` says why);
+    ``class_recall`` holds each label's recall on the test fold (None where the fold has no
+    row of it) and ``only_class`` the position of the single class it predicted (-1 when it
+    predicted several). The cache stores :meth:`to_dict`.
+    """
+
+    status: str
+    error: str = ""
+    scores: dict = field(default_factory=dict)
+    fit_time: float = float("nan")
+    time: float = float("nan")
+    proba: np.ndarray | None = None
+    class_recall: list | None = None
+    only_class: int = -1
+
+    @property
+    def ok(self) -> bool:
+        """Whether the task was fitted and scored."""
+        return self.status == "ok"
+
+    def to_dict(self) -> dict:
+        """The record as a dict (``proba`` stays an array; the cache stores it apart)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, record: dict) -> TaskRecord:
+        """Read a cached record back (keys it does not know are left out)."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in record.items() if k in names})
 
 
 @dataclass(frozen=True)
@@ -106,22 +141,22 @@ def aligned_proba(estimator, X, labels: np.ndarray) -> np.ndarray:
 
 
 def run_task(task: Task, X: pd.DataFrame, y: np.ndarray, labels: np.ndarray,
-             feature_types: dict, random_state, timeout: float | None = None) -> dict:
+             feature_types: dict, random_state, timeout: float | None = None) -> TaskRecord:
     """Fit and score one task; errors and timeouts are caught and returned, never raised."""
     start = time.perf_counter()
     try:
         with deadline(timeout):
             return _fit_and_score(task, X, y, labels, feature_types, random_state, start)
     except TaskTimeout as exc:
-        return {"status": "timeout", "error": str(exc), "time": time.perf_counter() - start}
+        return TaskRecord("timeout", str(exc), time=time.perf_counter() - start)
     except Exception as exc:  # one strategy failing must never stop the run
         last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
         where = f" ({last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})" if last else ""
-        return {"status": "error", "error": f"{type(exc).__name__}: {exc}{where}",
-                "time": time.perf_counter() - start}
+        return TaskRecord("error", f"{type(exc).__name__}: {exc}{where}",
+                          time=time.perf_counter() - start)
 
 
-def _fit_and_score(task, X, y, labels, feature_types, random_state, start) -> dict:
+def _fit_and_score(task, X, y, labels, feature_types, random_state, start) -> TaskRecord:
     """Build the strategy, fit it on the training rows, score the test rows."""
     estimator = build_estimator(task.strategy, feature_types, random_state, tune=task.tune)
     train, test = task.split.train, task.split.test
@@ -133,12 +168,13 @@ def _fit_and_score(task, X, y, labels, feature_types, random_state, start) -> di
         proba = aligned_proba(estimator, X.iloc[test], labels)
         scores = classification_summary(y[test], y_pred, y_proba=proba, labels=labels)
     predicted = np.unique(y_pred)
-    return {"status": "ok", "scores": {k: float(v) for k, v in scores.items()},
-            "class_recall": _class_recall(y[test], y_pred, labels),
-            # a model that predicts one class everywhere has failed, whatever it scores
-            "only_class": (int(np.flatnonzero(labels == predicted[0])[0])
-                           if predicted.size == 1 and np.isin(predicted, labels).all() else -1),
-            "fit_time": fit_time, "time": time.perf_counter() - start, "proba": proba}
+    return TaskRecord(
+        "ok", scores={k: float(v) for k, v in scores.items()},
+        class_recall=_class_recall(y[test], y_pred, labels),
+        # a model that predicts one class everywhere has failed, whatever it scores
+        only_class=(int(np.flatnonzero(labels == predicted[0])[0])
+                    if predicted.size == 1 and np.isin(predicted, labels).all() else -1),
+        fit_time=fit_time, time=time.perf_counter() - start, proba=proba)
 
 
 def _class_recall(y_true: np.ndarray, y_pred: np.ndarray, labels: np.ndarray) -> list:
@@ -152,14 +188,14 @@ def _class_recall(y_true: np.ndarray, y_pred: np.ndarray, labels: np.ndarray) ->
 
 def run_tasks(tasks: list[Task], X, y, labels, feature_types, *, random_state, n_jobs: int,
               cache: TaskCache, progress: bool | None, time_budget: float | None,
-              task_timeout: float | None = None) -> dict:
-    """Run every task not already cached; return ``{task.key: record}``.
+              task_timeout: float | None = None) -> dict[str, TaskRecord]:
+    """Run every task not already cached; return ``{task.key: TaskRecord}``.
 
     Tasks are submitted one strategy at a time, so a time budget stops between strategies
     (those not started are recorded as skipped). ``task_timeout`` bounds each task (see
     :func:`deadline`); a task past it is recorded as ``"timeout"`` and not cached.
     """
-    results: dict[str, dict] = {}
+    results: dict[str, TaskRecord] = {}
     bar = _Progress(len(tasks), progress)
     start = time.perf_counter()
     by_strategy: dict[str, list[Task]] = {}
@@ -172,7 +208,7 @@ def run_tasks(tasks: list[Task], X, y, labels, feature_types, *, random_state, n
                 for task in group:
                     cached = cache.get(task.key)
                     if cached is not None:
-                        results[task.key] = cached
+                        results[task.key] = TaskRecord.from_dict(cached)
                         bar.advance(f"{name} (cached)")
                     else:
                         todo.append(task)
@@ -180,8 +216,8 @@ def run_tasks(tasks: list[Task], X, y, labels, feature_types, *, random_state, n
                     continue
                 if time_budget is not None and time.perf_counter() - start > time_budget:
                     for task in todo:
-                        results[task.key] = {"status": "skipped",
-                                             "error": f"time budget of {time_budget:g}s spent"}
+                        results[task.key] = TaskRecord(
+                            "skipped", f"time budget of {time_budget:g}s spent")
                         bar.advance(f"{name} skipped")
                     continue
                 threads = None if n_jobs == 1 else 1
@@ -190,8 +226,8 @@ def run_tasks(tasks: list[Task], X, y, labels, feature_types, *, random_state, n
                         for t in todo)
                 for key, record in parallel(jobs):
                     results[key] = record
-                    if record["status"] == "ok":
-                        cache.put(key, record)
+                    if record.ok:
+                        cache.put(key, record.to_dict())
                     bar.advance(f"{name}")
     finally:
         bar.close()
@@ -231,13 +267,12 @@ def aggregate(tasks: list[Task], results: dict, *, metric: str, metrics: list[st
     """
     rows = []
     for task in tasks:
-        record = results.get(task.key, {"status": "skipped", "error": "not run"})
+        record = results.get(task.key, TaskRecord("skipped", "not run"))
         row = {"strategy": task.strategy, "repeat": task.split.repeat, "fold": task.split.fold,
-               "status": record["status"], "error": record.get("error", ""),
-               "fit_time": record.get("fit_time", np.nan), "time": record.get("time", np.nan),
-               "only_class": record.get("only_class", -1)}
-        row.update(record.get("scores", {}))
-        recalls = record.get("class_recall")
+               "status": record.status, "error": record.error, "fit_time": record.fit_time,
+               "time": record.time, "only_class": record.only_class}
+        row.update(record.scores)
+        recalls = record.class_recall
         if rare is not None and recalls is not None:
             row["rare_recall"] = np.nan if recalls[rare] is None else recalls[rare]
         rows.append(row)

@@ -14,6 +14,7 @@ Examples
 (1484, 2)
 """
 
+from ._columns import SuspectColumn, suspect_columns
 from ._diagnose import diagnose
 from ._duplicates import DuplicateReport
 from ._label_issues import LabelIssue, LabelIssueReport
@@ -30,5 +31,7 @@ __all__ = [
     "LabelIssueReport",
     "OutlierReport",
     "Profile",
+    "SuspectColumn",
     "diagnose",
+    "suspect_columns",
 ]

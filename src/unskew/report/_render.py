@@ -9,10 +9,10 @@ opens offline and leaks nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import functools
 import math
-import shlex
 from pathlib import Path
 
 import numpy as np
@@ -652,52 +652,29 @@ def _times_section(result) -> dict:
     return {"chart": chart, "total": fmt_seconds(_total_seconds(result.timings))}
 
 
-# settings key, command-line flag, keyword of unskew.compare: both reproduce lines, in order
-_OPTIONS = (
-    ("target", "--target", "target"), ("drop", "--drop", "drop"), ("text", "--text", "text"),
-    ("sep", "--sep", "sep"), ("decimal", "--decimal", "decimal"),
-    ("keep_ids", "--keep-ids", "keep_ids"), ("metric", "--metric", "metric"),
-    ("preset", "--preset", "preset"), ("strategies", "--strategies", "strategies"),
-    ("folds", "--folds", "folds"), ("repeats", "--repeats", "repeats"),
-    ("groups", "--groups", "groups"), ("time", "--time", "time_column"),
-    ("min_class_size", "--min-class-size", "min_class_size"),
-    ("holdout", "--holdout", "holdout"), ("time_budget", "--time-budget", "time_budget"),
-    ("task_timeout", "--task-timeout", "task_timeout"), ("n_jobs", "--jobs", "n_jobs"),
-    ("seed", "--seed", "random_state"),
-)
-DATA_PLACEHOLDER = "YOUR_DATA.csv"  # the command's stand-in for a data frame passed in memory
-FRAME_PLACEHOLDER = "frame"  # the Python line's
+def _settings_of(settings: dict, dataset_name: str | None):
+    """The recorded settings as a CompareSettings; older results (no ``data`` key) stand in
+    the dataset's name for the data they did not record."""
+    from ..comparison import CompareSettings
+
+    recorded = CompareSettings.from_dict(settings)
+    if "data" not in settings and dataset_name is not None:
+        recorded = dataclasses.replace(recorded, data=str(dataset_name))
+    return recorded
 
 
-def _plain(value):
-    """A settings value as plain Python (numpy scalars and tuples unwrapped)."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
+def _recorded(settings: dict) -> set:
+    """Only what a result recorded is passed on (a partial dict stays partial)."""
+    from ..comparison import CompareSettings
 
-
-def _options(settings: dict):
-    """(key, value) of the recorded settings that the reproduce lines must pass."""
-    for key, _, _ in _OPTIONS:
-        value = _plain(settings.get(key))
-        if value is None or value is False or value == []:
-            continue
-        if (key == "strategies" and settings.get("preset")) or (key == "n_jobs" and value == 1):
-            continue  # the preset names the strategies; one job is the default
-        yield key, value
-
-
-def _data_argument(settings: dict, dataset_name):
-    """The data the user passed (None: an in-memory frame); older results: the dataset name."""
-    if "data" in settings:
-        return None if settings["data"] is None else str(settings["data"])
-    return dataset_name
+    return CompareSettings.recorded(settings)
 
 
 def build_command(settings: dict, dataset_name: str | None = None) -> str:
     """An ``unskew compare`` command line equivalent to the recorded settings.
+
+    Rendered by :meth:`unskew.comparison.CompareSettings.command_line` from the one table of
+    flags the command line itself is built from.
 
     Parameters
     ----------
@@ -723,19 +700,7 @@ def build_command(settings: dict, dataset_name: str | None = None) -> str:
     >>> build_command({"data": None, "target": "y", "sep": ";", "keep_ids": True})
     "unskew compare YOUR_DATA.csv --target y --sep ';' --keep-ids"
     """
-    data = _data_argument(settings, dataset_name)
-    parts = ["unskew", "compare", DATA_PLACEHOLDER if data is None else data]
-    flags = {key: flag for key, flag, _ in _OPTIONS}
-    for key, value in _options(settings):
-        if key == "strategies":
-            parts += [flags[key], ",".join(map(str, value))]
-        elif isinstance(value, list):
-            parts += [flags[key], *map(str, value)]
-        elif value is True:
-            parts.append(flags[key])
-        else:  # a tab separator is typed --sep '\t'
-            parts += [flags[key], "\\t" if value == "\t" else str(value)]
-    return " ".join(shlex.quote(p) for p in parts)
+    return _settings_of(settings, dataset_name).command_line(_recorded(settings))
 
 
 def python_call(settings: dict, dataset_name: str | None = None) -> str:
@@ -762,33 +727,25 @@ def python_call(settings: dict, dataset_name: str | None = None) -> str:
     import unskew
     result = unskew.compare('loans.csv', target='default', drop=['id'], metric='mcc', folds=3, random_state=0)
     """
-    data = _data_argument(settings, dataset_name)
-    names = {key: name for key, _, name in _OPTIONS}
-    args = [FRAME_PLACEHOLDER if data is None else repr(data)]
-    args += [f"{names[key]}={value!r}" for key, value in _options(settings)]
-    tune = settings.get("tune")
-    if tune is not None and bool(tune) != (settings.get("preset") == "thorough"):
-        args.append(f"tune={bool(tune)!r}")  # not compare's default for this preset
-    lines = ["import unskew"]
-    if data is None:
-        lines.append(f"# {FRAME_PLACEHOLDER}: the pandas DataFrame this run was given")
-    return "\n".join([*lines, "result = unskew.compare(" + ", ".join(args) + ")"])
+    return _settings_of(settings, dataset_name).python_call(_recorded(settings))
 
 
 def _reproduce_section(result) -> dict:
+    from ..comparison import CompareSettings
+
     settings = dict(result.settings or {})
     name = str(result.dataset.get("name", "DATA"))
-    data = _data_argument(settings, name)
+    data = _settings_of(settings, name).data
     recorded = settings.get("command")
     hidden = {"command", "strategies"}
     return {
         "command": recorded or build_command(settings, name),
         "recorded": bool(recorded),
         "source": "frame" if data is None else "given" if "data" in settings else "name",
-        "placeholder": DATA_PLACEHOLDER,
-        "frame": FRAME_PLACEHOLDER,
+        "placeholder": CompareSettings.DATA_PLACEHOLDER,
+        "frame": CompareSettings.FRAME_PLACEHOLDER,
         "python": python_call(settings, name),
-        "seed": settings.get("seed"),
+        "seed": _settings_of(settings, name).random_state,
         "data_hash": result.dataset.get("source_hash") or "–",
         "versions": [(k, str(v)) for k, v in (result.versions or {}).items()],
         "settings": [(k, "–" if v is None else str(v)) for k, v in settings.items()

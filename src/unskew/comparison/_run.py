@@ -1,0 +1,111 @@
+"""Run the cross-validation: every (strategy x fold) task, cached, aggregated into a ranking."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import DataError
+from ..metrics import METRICS
+from ._cache import TaskCache
+from ._engine import Task, TaskRecord, aggregate, plan_tasks, run_tasks
+from ._prepare import Prepared
+from ._settings import CompareSettings
+
+
+@dataclass(frozen=True)
+class CVRun:
+    """The cross-validation of one run: its tasks, what each left, and the ranking.
+
+    Attributes
+    ----------
+    tasks : list of Task
+        One per (strategy, split), in plan order.
+    records : dict of str to TaskRecord
+        What each task left, by ``Task.key``.
+    leaderboard, fold_scores : pandas.DataFrame
+        See :class:`~unskew.comparison.CompareResult`.
+    tune : str or None
+        The metric inner searches were tuned on (None: no tuning).
+    seconds : float
+        Wall time of the tasks.
+    """
+
+    tasks: list[Task]
+    records: dict[str, TaskRecord]
+    leaderboard: pd.DataFrame
+    fold_scores: pd.DataFrame
+    tune: str | None
+    seconds: float
+
+    @property
+    def ranked(self) -> pd.DataFrame:
+        """The leaderboard rows that have a rank (complete strategies), best first."""
+        return self.leaderboard[self.leaderboard["rank"].notna()]
+
+    @property
+    def best(self) -> str:
+        """The winner: the top-ranked strategy (degenerate ones rank last)."""
+        return str(self.ranked.iloc[0]["strategy"])
+
+    def out_of_fold(self, names, n_rows: int, n_classes: int) -> dict:
+        """``{strategy: (n_rows, n_classes) probabilities}`` of the first repeat's test folds.
+
+        A strategy is left out unless every row got a probability (a fold failed).
+        """
+        oof = {}
+        for name in names:
+            proba = np.full((n_rows, n_classes), np.nan)
+            for task in self.tasks:
+                record = self.records.get(task.key)
+                if task.strategy == name and task.split.repeat == 0 and record is not None \
+                        and record.proba is not None:
+                    proba[task.split.test] = record.proba
+            if not np.isnan(proba).any():
+                oof[name] = proba
+        return oof
+
+
+def task_settings(settings: CompareSettings, tune: str | None) -> dict:
+    """The settings that key each task in the cache (a changed one means a new task)."""
+    return {"metric": settings.metric, "folds": settings.folds, "repeats": settings.repeats,
+            "holdout": settings.holdout, "groups": settings.groups,
+            "time": settings.time_column, "min_class_size": settings.min_class_size,
+            "tune": tune is not None}
+
+
+def tuned_metric(settings: CompareSettings) -> str | None:
+    """The metric inner searches tune on: by default only for ``preset="thorough"`` (its
+    ``preset`` is None when the strategies were named)."""
+    tune = settings.preset == "thorough" if settings.tune is None else settings.tune
+    return settings.metric if tune else None
+
+
+def run_cv(prepared: Prepared, settings: CompareSettings, *, cache: TaskCache,
+           progress: bool | None) -> CVRun:
+    """Fit and score every strategy on every fold (resuming from ``cache``) and rank them."""
+    tune = tuned_metric(settings)
+    dataset, sel = prepared.dataset, prepared.selection
+    tasks = plan_tasks([s.name for s in prepared.strategies], prepared.splits,
+                       data_hash=dataset.source_hash, seed=settings.random_state,
+                       settings=task_settings(settings, tune), tune=tune)
+    y = prepared.y
+    started = time.perf_counter()
+    records = run_tasks(tasks, dataset.X.iloc[sel].reset_index(drop=True), y[sel],
+                        prepared.labels, dataset.feature_types,
+                        random_state=settings.random_state, n_jobs=settings.n_jobs,
+                        cache=cache, progress=progress, time_budget=settings.time_budget,
+                        task_timeout=settings.task_timeout)
+    seconds = time.perf_counter() - started
+    greater = {name: spec.greater_is_better for name, spec in METRICS.items()}
+    board, fold_scores = aggregate(tasks, records, metric=settings.metric, metrics=list(METRICS),
+                                   greater_is_better=greater,
+                                   test_train_ratio=1.0 / (settings.folds - 1),
+                                   labels=prepared.labels, rare=prepared.rare)
+    if board["rank"].isna().all():
+        errors = "; ".join(f"{r.strategy}: {r.error}" for r in board.itertuples())
+        raise DataError(f"every strategy failed or was skipped: {errors}")
+    return CVRun(tasks, records, board, fold_scores, tune, seconds)
