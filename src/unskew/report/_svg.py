@@ -477,7 +477,10 @@ def place_labels(points, labels, box, *, radius: float = 4.0, size: float = 10.0
             dx, dy, anchor = ring[name]
             spot = (px + dx, py + dy, anchor)
             rect = _text_box(*spot[:2], str(text), size, anchor)
-            if rect[0] < box[0] or rect[1] < box[1] or rect[2] > box[2] or rect[3] > box[3]:
+            # fonts differ: keep a margin so a slightly wider rendering still fits the box
+            pad = max(1.5, 0.03 * size * len(str(text)))
+            if rect[0] - pad < box[0] or rect[1] - 0.5 < box[1] or rect[2] + pad > box[2] \
+                    or rect[3] + 0.5 > box[3]:
                 continue
             cost = sum(_overlap(rect, other) for other in (*markers, *taken))
             if cost < best_cost:
