@@ -1,7 +1,7 @@
 """Composite strategies named by their members: ``stack[smote+lr|weighted+hgb]``, ``vote[...]``,
 ``avg[...]``.
 
-They are not registered one by one (there is one per combination); :func:`lookup` builds them
+They are not rows of the table (there is one per combination); :func:`lookup` builds them
 from their name, so the engine's worker processes can rebuild them by name like any other.
 Each member is the member strategy's full pipeline, so its resampler runs inside that member's
 own ``fit``: scikit-learn's stacking fits members on the training fold and trains the
@@ -17,7 +17,7 @@ from sklearn.ensemble import StackingClassifier, VotingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from ._registry import Strategy
+from ._strategy import Strategy, presets_from
 
 __all__ = ["COMBINERS", "build_composite", "parse_composite"]
 
@@ -86,7 +86,7 @@ def composite_strategy(name: str, combiner: str, members: list[Strategy]) -> Str
         family="ensembles",
         build=partial(build_composite, combiner, members),
         description=COMBINERS[combiner].format(members=", ".join(m.name for m in members)),
-        presets=frozenset(),
+        presets=presets_from(None),
         requires=requires,
         binary_only=any(m.binary_only for m in members),
         applies=partial(_first_reason, members),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ._registry import PRESETS, REGISTRY
+from ._registry import REGISTRY
+from ._strategy import PRESETS
 
 __all__ = ["available_strategies"]
 

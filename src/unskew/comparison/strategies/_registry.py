@@ -1,91 +1,20 @@
 """The strategy registry: one table that the engine, the CLI, errors and the report all read.
 
 A strategy is a named candidate for ``unskew compare``, ``<method>+<model>`` (``smote+hgb``),
-built by a factory from the dataset's feature types. Families register their entries from their
-own module (``data``, ``weights``, ``decisions``, ``ensembles``, ``torch``); the engine never
-changes when a strategy is added.
+built by a factory from the dataset's feature types. :data:`REGISTRY` holds the rows of the
+table in ``_table.py`` (the family modules know how to build each method); :func:`lookup` also
+builds composites such as ``stack[smote+lr|weighted+hgb]`` from their members' rows. The engine
+never changes when a strategy is added.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 
 from ..._utils._text import did_you_mean
-
-PRESETS = ("fast", "default", "thorough")
-FAMILIES = ("baseline", "data", "weights", "decisions", "ensembles", "torch")
-
-
-@dataclass(frozen=True)
-class Strategy:
-    """One named candidate: how to build its pipeline and where it belongs.
-
-    Parameters
-    ----------
-    name : str
-        ``<method>+<model>``, lower-case, no commas (``"smote+lr"``).
-    family : str
-        One of ``FAMILIES``; the module that registered it.
-    build : callable
-        ``build(feature_types, random_state) -> estimator``: an unfitted imbalanced-learn
-        Pipeline (preprocessing, optional resampler, model) or meta-estimator around one.
-    description : str
-        One sentence for ``--help``, errors and the report.
-    presets : frozenset of str
-        Which of ``PRESETS`` include it.
-    search_space : dict, optional
-        Small grid ``{param: [values]}`` tuned by successive halving inside the outer training
-        folds under the ``thorough`` preset.
-    requires : str, optional
-        The extra it needs (``"torch"``); listed but skipped when that extra is missing.
-    binary_only : bool, default=False
-        Whether it only applies to two-class targets (binary threshold tuning); ``compare``
-        skips it on multi-class data and says so.
-    applies : callable, optional
-        ``applies(feature_types) -> str | None``: why the strategy does not fit a table with
-        these column types (``compare`` skips it and says so), or None when it does.
-
-    Examples
-    --------
-    >>> from unskew.comparison.strategies import REGISTRY
-    >>> s = REGISTRY["smote+lr"]
-    >>> s.family, "fast" in s.presets, s.available
-    ('data', True, True)
-    """
-
-    name: str
-    family: str
-    build: Callable
-    description: str
-    presets: frozenset = field(default_factory=lambda: frozenset(PRESETS))
-    search_space: dict | None = None
-    requires: str | None = None
-    binary_only: bool = False
-    applies: Callable | None = None
-
-    def __post_init__(self):
-        if self.family not in FAMILIES:
-            raise ValueError(f"strategy {self.name!r}: family must be one of {FAMILIES}")
-        if self.name != self.name.lower() or "," in self.name or "+" not in self.name:
-            raise ValueError(f"strategy name {self.name!r} must be '<method>+<model>', lower-case")
-        unknown = set(self.presets) - set(PRESETS)
-        if unknown:
-            raise ValueError(f"strategy {self.name!r}: unknown presets {sorted(unknown)}")
-
-    def unfit_for(self, feature_types: dict[str, str]) -> str | None:
-        """Why this strategy does not apply to a table with ``feature_types`` (None: it does)."""
-        return None if self.applies is None else self.applies(feature_types)
-
-    @property
-    def available(self) -> bool:
-        """Whether the extra it needs is installed."""
-        if self.requires is None:
-            return True
-        from importlib.util import find_spec
-
-        return find_spec(self.requires) is not None
-
+from ._composite import COMBINERS, composite_strategy, parse_composite
+from ._strategy import PRESETS, Strategy
+from ._table import table_strategies
 
 REGISTRY: dict[str, Strategy] = {}
 
@@ -173,7 +102,6 @@ def lookup(name: str) -> Strategy:
     True
     """
     from ...exceptions import DataError
-    from ._composite import COMBINERS, composite_strategy, parse_composite
 
     name = name.strip()
     if name in REGISTRY:
@@ -196,3 +124,10 @@ def lookup(name: str) -> Strategy:
         f"unknown strategy {name!r}{did_you_mean(name, REGISTRY)} (available: "
         + ", ".join(REGISTRY) + "; or combine them: stack[a|b], vote[a|b])"
     )
+
+
+# the one place strategies enter the registry, in the table's order (the order of every preset,
+# of `unskew strategies` and of the report)
+for _row in table_strategies():
+    register(_row)
+del _row

@@ -5,10 +5,9 @@ from __future__ import annotations
 from functools import partial
 
 from ._models import build_pipeline, make_model, preprocessor_for
-from ._registry import Strategy, register
 from ._spaces import MODEL_SPACES
 
-__all__ = ["build_plain"]
+__all__ = ["build_plain", "entry"]
 
 
 def build_plain(model: str, feature_types: dict[str, str], random_state: int | None = None):
@@ -43,14 +42,15 @@ _DESCRIPTIONS = {
     "hgb": "Histogram gradient boosting on ordinal-encoded features, no rebalancing (baseline).",
     "rf": "Random forest (200 trees) on ordinal-encoded features, no rebalancing (baseline).",
 }
-_PRESETS = {"lr": {"fast", "default", "thorough"}}
 
-for _model in ("lr", "hgb", "rf"):
-    register(Strategy(
-        name=f"none+{_model}",
-        family="baseline",
-        build=partial(build_plain, _model),
-        description=_DESCRIPTIONS[_model],
-        presets=frozenset(_PRESETS.get(_model, {"default", "thorough"})),
-        search_space=MODEL_SPACES[_model],
-    ))
+
+def entry(method: str, model: str) -> dict:
+    """The :class:`Strategy` fields of ``none+<model>`` (a row of the strategy table).
+
+    Examples
+    --------
+    >>> entry("none", "rf")["search_space"]
+    {'model__max_features': ['sqrt', 0.5], 'model__min_samples_leaf': [1, 5]}
+    """
+    return {"build": partial(build_plain, model), "description": _DESCRIPTIONS[model],
+            "search_space": MODEL_SPACES[model]}

@@ -43,11 +43,10 @@ from ...resampling import (
     WeightedSelection,
 )
 from ._models import build_pipeline, make_model, preprocessor_for
-from ._registry import Strategy, register
 from ._spaces import MODEL_SPACES, merge
 
-__all__ = ["RESAMPLERS", "build_resampled", "build_smote_n", "build_smote_nc", "make_resampler",
-           "smote_n_unfit", "smote_nc_unfit"]
+__all__ = ["RESAMPLERS", "build_resampled", "build_smote_n", "build_smote_nc", "entry",
+           "make_resampler", "smote_n_unfit", "smote_nc_unfit"]
 
 
 def _smote_tomek(random_state):
@@ -285,54 +284,40 @@ def build_smote_n(model: str, feature_types: dict[str, str],
 
 
 _MODEL_NAMES = {"lr": "logistic regression", "hgb": "histogram gradient boosting"}
-_FAST = {("ros", "lr"), ("rus", "lr"), ("smote", "lr")}
-# the thorough preset adds the costlier or more specialised methods
-_DEFAULT = [
-    ("ros", "lr"), ("rus", "lr"), ("smote", "lr"), ("smote", "hgb"),
-    ("borderline-smote", "lr"), ("adasyn", "lr"), ("smote-tomek", "lr"), ("smote-enn", "lr"),
-    ("rus", "hgb"), ("tomek", "lr"), ("enn", "lr"),
-]
-_THOROUGH = [
-    ("svm-smote", "lr"), ("kmeans-smote", "lr"), ("polyfit-smote", "lr"), ("prowsyn", "lr"),
-    ("smote-ipf", "lr"), ("oss", "lr"), ("ncr", "lr"), ("tomek", "hgb"), ("enn", "hgb"),
-    ("masking", "lr"), ("masking", "hgb"),
-    ("weighted-selection", "lr"), ("outlier-removal", "lr"), ("label-filter", "lr"),
-    ("label-filter", "hgb"),
-]
+# the raw-table SMOTE variants: (factory, description, why a table does not suit it)
+_RAW_TABLE = {
+    "smote-nc": (build_smote_nc,
+                 "SMOTE-NC (k=5) on the raw table: numbers interpolated, each category taken from "
+                 "the neighbours' most common, then {model}; tables with both numeric and "
+                 "categorical columns only.",
+                 smote_nc_unfit),
+    "smote-n": (build_smote_n,
+                "SMOTE-N (k=5) on the raw table: neighbours by the value difference metric, each "
+                "category taken from the neighbours' most common, then {model}; all-categorical "
+                "tables only.",
+                smote_n_unfit),
+}
 
-for _model in ("lr", "hgb"):
-    register(Strategy(
-        name=f"smote-nc+{_model}",
-        family="data",
-        build=partial(build_smote_nc, _model),
-        description=("SMOTE-NC (k=5) on the raw table: numbers interpolated, each category taken "
-                     f"from the neighbours' most common, then {_MODEL_NAMES[_model]}; tables "
-                     "with both numeric and categorical columns only."),
-        presets=frozenset({"thorough"}),
-        search_space=merge(MODEL_SPACES[_model], {"resample__resampler__k_neighbors": [3, 5]}),
-        applies=smote_nc_unfit,
-    ))
 
-    register(Strategy(
-        name=f"smote-n+{_model}",
-        family="data",
-        build=partial(build_smote_n, _model),
-        description=("SMOTE-N (k=5) on the raw table: neighbours by the value difference metric, "
-                     "each category taken from the neighbours' most common, then "
-                     f"{_MODEL_NAMES[_model]}; all-categorical tables only."),
-        presets=frozenset({"thorough"}),
-        search_space=merge(MODEL_SPACES[_model], {"resample__resampler__k_neighbors": [3, 5]}),
-        applies=smote_n_unfit,
-    ))
+def entry(method: str, model: str) -> dict:
+    """The :class:`Strategy` fields of ``<method>+<model>`` (a row of the strategy table).
 
-for _method, _model in _DEFAULT + _THOROUGH:
-    register(Strategy(
-        name=f"{_method}+{_model}",
-        family="data",
-        build=partial(build_resampled, _method, _model),
-        description=_description(_method, _model),
-        presets=frozenset({"fast", "default", "thorough"} if (_method, _model) in _FAST
-                          else {"default", "thorough"} if (_method, _model) in _DEFAULT
-                          else {"thorough"}),
-        search_space=_space(_method, _model),
-    ))
+    ``method`` is one of ``RESAMPLERS`` (``preprocess -> resample -> model``) or a raw-table
+    variant, ``"smote-nc"`` or ``"smote-n"`` (``resample -> preprocess -> model``).
+
+    Examples
+    --------
+    >>> entry("smote", "lr")["search_space"]
+    {'model__C': [0.1, 1.0, 10.0], 'resample__resampler__k_neighbors': [3, 5]}
+    >>> entry("smote-n", "lr")["applies"]({"x": "numeric"})
+    'the table has non-categorical columns (x); SMOTE-N needs every column categorical'
+    """
+    if method in _RAW_TABLE:
+        build, text, unfit = _RAW_TABLE[method]
+        return {"build": partial(build, model),
+                "description": text.format(model=_MODEL_NAMES[model]),
+                "search_space": merge(MODEL_SPACES[model],
+                                      {"resample__resampler__k_neighbors": [3, 5]}),
+                "applies": unfit}
+    return {"build": partial(build_resampled, method, model),
+            "description": _description(method, model), "search_space": _space(method, model)}

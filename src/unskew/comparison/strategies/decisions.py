@@ -17,10 +17,9 @@ from functools import partial
 
 from ...threshold import BinaryThresholdClassifier, ClassOffsetClassifier, LogitAdjustedClassifier
 from ._models import build_pipeline, make_model, preprocessor_for
-from ._registry import Strategy, register
 from ._spaces import MODEL_SPACES, merge
 
-__all__ = ["build_decision", "build_tuned_threshold"]
+__all__ = ["build_decision", "build_tuned_threshold", "entry"]
 
 
 def build_tuned_threshold(model: str, feature_types: dict[str, str],
@@ -53,26 +52,6 @@ def build_tuned_threshold(model: str, feature_types: dict[str, str],
     return BinaryThresholdClassifier(build_pipeline(pre, make_model(model, random_state)),
                                      objective="balanced_accuracy", cv=5, random_state=0,
                                      fold_spread=False)
-
-
-_DESCRIPTIONS = {
-    "lr": "Logistic regression whose decision threshold on the minority-class probability is "
-          "tuned by 5-fold CV for balanced accuracy (binary targets only).",
-    "hgb": "Histogram gradient boosting whose decision threshold on the minority-class "
-           "probability is tuned by 5-fold CV for balanced accuracy (binary targets only).",
-}
-
-for _model in ("lr", "hgb"):
-    register(Strategy(
-        name=f"tuned-threshold+{_model}",
-        family="decisions",
-        build=partial(build_tuned_threshold, _model),
-        description=_DESCRIPTIONS[_model],
-        presets=frozenset({"default", "thorough"}),
-        binary_only=True,
-        search_space=merge(merge(MODEL_SPACES[_model], prefix="estimator__"),
-                           {"objective": ["balanced_accuracy", "f1"]}),
-    ))
 
 
 def build_decision(method: str, model: str, feature_types: dict[str, str],
@@ -112,22 +91,38 @@ def build_decision(method: str, model: str, feature_types: dict[str, str],
 
 
 _NAMES = {"lr": "logistic regression", "hgb": "histogram gradient boosting"}
+_TUNED = {
+    "lr": "Logistic regression whose decision threshold on the minority-class probability is "
+          "tuned by 5-fold CV for balanced accuracy (binary targets only).",
+    "hgb": "Histogram gradient boosting whose decision threshold on the minority-class "
+           "probability is tuned by 5-fold CV for balanced accuracy (binary targets only).",
+}
 _DECISIONS = {
-    "offsets": ("{model}, then per-class offsets on its log-probabilities learnt on "
-                "out-of-fold predictions (3 inner folds) to maximise macro-F1.",
-                {"lr": {"default", "thorough"}, "hgb": {"thorough"}}),
-    "logit-adjusted": ("{model}, then logit adjustment: log-probabilities minus the log of the "
-                       "training fold's class priors (tau=1; Menon et al. 2021).",
-                       {"lr": {"default", "thorough"}, "hgb": {"default", "thorough"}}),
+    "offsets": "{model}, then per-class offsets on its log-probabilities learnt on out-of-fold "
+               "predictions (3 inner folds) to maximise macro-F1.",
+    "logit-adjusted": "{model}, then logit adjustment: log-probabilities minus the log of the "
+                      "training fold's class priors (tau=1; Menon et al. 2021).",
 }
 
-for _method, (_text, _presets) in _DECISIONS.items():
-    for _model in ("lr", "hgb"):
-        register(Strategy(
-            name=f"{_method}+{_model}",
-            family="decisions",
-            build=partial(build_decision, _method, _model),
-            description=_text.format(model=_NAMES[_model].capitalize()),
-            presets=frozenset(_presets[_model]),
-            search_space=merge(MODEL_SPACES[_model], prefix="estimator__"),
-        ))
+
+def entry(method: str, model: str) -> dict:
+    """The :class:`Strategy` fields of ``<method>+<model>`` (a row of the strategy table).
+
+    ``method`` is ``"tuned-threshold"`` (binary targets only), ``"offsets"`` or
+    ``"logit-adjusted"``.
+
+    Examples
+    --------
+    >>> entry("tuned-threshold", "lr")["binary_only"]
+    True
+    >>> entry("offsets", "hgb")["description"].startswith("Histogram gradient boosting, then")
+    True
+    """
+    if method == "tuned-threshold":
+        return {"build": partial(build_tuned_threshold, model),
+                "description": _TUNED[model], "binary_only": True,
+                "search_space": merge(merge(MODEL_SPACES[model], prefix="estimator__"),
+                                      {"objective": ["balanced_accuracy", "f1"]})}
+    return {"build": partial(build_decision, method, model),
+            "description": _DECISIONS[method].format(model=_NAMES[model].capitalize()),
+            "search_space": merge(MODEL_SPACES[model], prefix="estimator__")}

@@ -25,9 +25,8 @@ from ...ensemble import (
     SMOTEBoostClassifier,
 )
 from ._models import build_pipeline, preprocessor
-from ._registry import Strategy, register
 
-__all__ = ["build_ensemble", "make_ensemble"]
+__all__ = ["ENSEMBLES", "build_ensemble", "entry", "make_ensemble"]
 
 ENSEMBLES = ("balanced-rf", "easy-ensemble", "rusboost", "smoteboost", "smotebagging",
              "self-paced")
@@ -125,54 +124,50 @@ def build_ensemble(method: str, feature_types: dict[str, str], random_state: int
     return build_pipeline(pre, make_ensemble(method, random_state))
 
 
+# method -> (description, search space)
 _ENTRIES = {
-    "balanced-rf+trees": (
-        "balanced-rf",
+    "balanced-rf": (
         "Balanced random forest: 200 trees, each grown on a class-balanced random "
         "under-sample of the training fold.",
         {"model__max_features": ["sqrt", 0.5], "model__min_samples_leaf": [1, 3]},
     ),
-    "easy-ensemble+ada": (
-        "easy-ensemble",
+    "easy-ensemble": (
         "EasyEnsemble: 10 AdaBoost models, each trained on a balanced random under-sample.",
         {"model__n_estimators": [10, 20], "model__estimator__learning_rate": [0.5, 1.0]},
     ),
-    "rusboost+trees": (
-        "rusboost",
+    "rusboost": (
         "RUSBoost: 100 rounds of boosted decision trees (learning rate 0.1), with a random "
         "under-sample to balance at every round.",
         {"model__learning_rate": [0.1, 0.3], "model__estimator__max_depth": [None, 8]},
     ),
-
-    "smoteboost+trees": (
-        "smoteboost",
+    "smoteboost": (
         "SMOTEBoost: 50 boosting rounds of depth-3 trees, with fresh SMOTE rows of the rarer "
         "classes at every round (Chawla et al. 2003).",
         {"model__learning_rate": [0.5, 1.0], "model__estimator__max_depth": [3, 6]},
     ),
-    "smotebagging+trees": (
-        "smotebagging",
+    "smotebagging": (
         "SMOTEBagging: 10 trees, each on a bag with every class at the majority's size from "
         "bootstrap copies and SMOTE rows (Wang and Yao 2009).",
         {"model__n_estimators": [10, 20], "model__estimator__min_samples_leaf": [1, 5]},
     ),
-    "self-paced+trees": (
-        "self-paced",
+    "self-paced": (
         "Self-paced ensemble: 10 trees on under-samples of the larger classes chosen by "
         "hardness, from hard rows towards even hardness bins (Liu et al. 2020).",
         {"model__n_estimators": [10, 20], "model__k_bins": [5, 10]},
     ),
 }
-# the cheap ones run in the default preset; SMOTE ensembles fit on the grown data, so they
-# cost 4-20x the under-sampling ones and wait for "thorough"
-_DEFAULT = {"balanced-rf+trees", "easy-ensemble+ada", "rusboost+trees", "self-paced+trees"}
 
-for _name, (_method, _description, _space) in _ENTRIES.items():
-    register(Strategy(
-        name=_name,
-        family="ensembles",
-        build=partial(build_ensemble, _method),
-        description=_description,
-        presets=frozenset({"default", "thorough"} if _name in _DEFAULT else {"thorough"}),
-        search_space=_space,
-    ))
+
+def entry(method: str, model: str) -> dict:
+    """The :class:`Strategy` fields of ``<method>+<model>`` (a row of the strategy table).
+
+    ``method`` is one of ``ENSEMBLES``; ``model`` names its members (``"trees"``, ``"ada"``).
+
+    Examples
+    --------
+    >>> sorted(entry("rusboost", "trees")["search_space"])
+    ['model__estimator__max_depth', 'model__learning_rate']
+    """
+    description, space = _ENTRIES[method]
+    return {"build": partial(build_ensemble, method), "description": description,
+            "search_space": space}

@@ -11,9 +11,8 @@ from __future__ import annotations
 from functools import partial
 
 from ._models import build_pipeline, preprocessor
-from ._registry import Strategy, register
 
-__all__ = ["MLP_STRATEGIES", "build_mlp"]
+__all__ = ["MLP_STRATEGIES", "build_mlp", "entry"]
 
 # strategy -> (TorchMLPClassifier parameters, description)
 MLP_STRATEGIES = {
@@ -66,13 +65,16 @@ def build_mlp(params: dict, feature_types: dict[str, str], random_state: int | N
     return build_pipeline(pre, TorchMLPClassifier(**params, random_state=random_state))
 
 
-for _name, (_params, _description) in MLP_STRATEGIES.items():
-    register(Strategy(
-        name=_name,
-        family="torch",
-        build=partial(build_mlp, _params),
-        description=_description,
-        presets=frozenset({"thorough"}),
-        search_space={"model__lr": [1e-3, 3e-3], "model__hidden_layer_sizes": [(100,), (64, 64)]},
-        requires="torch",
-    ))
+def entry(method: str, model: str) -> dict:
+    """The :class:`Strategy` fields of ``<method>+mlp`` (a row of the strategy table).
+
+    Examples
+    --------
+    >>> entry("focal", "mlp")["requires"]
+    'torch'
+    """
+    params, description = MLP_STRATEGIES[f"{method}+{model}"]
+    return {"build": partial(build_mlp, params), "description": description,
+            "search_space": {"model__lr": [1e-3, 3e-3],
+                             "model__hidden_layer_sizes": [(100,), (64, 64)]},
+            "requires": "torch"}

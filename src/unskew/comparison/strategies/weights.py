@@ -10,10 +10,9 @@ from __future__ import annotations
 from functools import partial
 
 from ._models import build_pipeline, make_model, preprocessor_for
-from ._registry import Strategy, register
 from ._spaces import MODEL_SPACES
 
-__all__ = ["build_weighted"]
+__all__ = ["build_weighted", "entry"]
 
 
 def build_weighted(model: str, feature_types: dict[str, str], random_state: int | None = None):
@@ -48,15 +47,15 @@ _DESCRIPTIONS = {
     "hgb": "Histogram gradient boosting with balanced class weights (N / (C * n_c)).",
     "rf": "Random forest (200 trees) with balanced class weights (N / (C * n_c)).",
 }
-_FAST = {"lr", "hgb"}
 
-for _model in ("lr", "hgb", "rf"):
-    register(Strategy(
-        name=f"weighted+{_model}",
-        family="weights",
-        build=partial(build_weighted, _model),
-        description=_DESCRIPTIONS[_model],
-        presets=frozenset({"fast", "default", "thorough"} if _model in _FAST
-                          else {"default", "thorough"}),
-        search_space=MODEL_SPACES[_model],
-    ))
+
+def entry(method: str, model: str) -> dict:
+    """The :class:`Strategy` fields of ``weighted+<model>`` (a row of the strategy table).
+
+    Examples
+    --------
+    >>> entry("weighted", "lr")["build"]({"x": "numeric"}, 0)[-1].class_weight
+    'balanced'
+    """
+    return {"build": partial(build_weighted, model), "description": _DESCRIPTIONS[model],
+            "search_space": MODEL_SPACES[model]}
