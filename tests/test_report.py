@@ -52,7 +52,7 @@ from unskew.report import (
     threshold_curve,
     write_report,
 )
-from unskew.report._example import tiny_result
+from report_example import tiny_result  # tests/report_example.py (pythonpath)
 from unskew.report._plotdata import forest_span, metric_bounds, threshold_for_recall
 from unskew.report._render import (
     _oof_items,

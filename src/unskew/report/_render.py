@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .._version import __version__
-from ..metrics import METRICS
+from ..metrics import METRICS, precision_recall_curve
 from . import _plotdata as pd_
 from . import _svg
 
@@ -550,7 +550,7 @@ def _winner_section(result, items) -> dict:
         section["positive"] = positive
         lines = []
         for i, (name, p) in enumerate(items[:_N_TOP]):
-            curve = pd_.pr_curve_points(y, p[:, col], pos_label=positive)
+            curve = precision_recall_curve(y, p[:, col], pos_label=positive)
             keep = _thin(curve.recall.size)
             lines.append(_svg.Line(f"{name} (AP {curve.average_precision:.3f})",
                                    curve.recall[keep], curve.precision[keep],
@@ -592,7 +592,7 @@ def _winner_section(result, items) -> dict:
         for i, c in enumerate(sorted(rare, key=lambda c: -support[c])):
             if support[c] == 0:
                 continue
-            curve = pd_.pr_curve_points(y, proba[:, classes.index(c)], pos_label=c)
+            curve = precision_recall_curve(y, proba[:, classes.index(c)], pos_label=c)
             keep = _thin(curve.recall.size)
             lines.append(_svg.Line(f"{c} (n={support[c]}, AP {curve.average_precision:.3f})",
                                    curve.recall[keep], curve.precision[keep],
@@ -811,10 +811,12 @@ def render_html(result, *, generated=None) -> str:
 
     Examples
     --------
+    >>> import unskew
     >>> from unskew.report import render_html
-    >>> from unskew.report._example import tiny_result  # a hand-made result, nothing fitted
-    >>> html = render_html(tiny_result(), generated="2024-05-01 12:00 UTC")
-    >>> html.startswith("<!DOCTYPE html>"), "smote+lr" in html, "http://" in html
+    >>> result = unskew.compare("binary:yeast4", strategies="none+lr,weighted+lr", folds=2,
+    ...                         repeats=1, diagnose=False, progress=False)
+    >>> html = render_html(result, generated="2024-05-01 12:00 UTC")
+    >>> html.startswith("<!DOCTYPE html>"), "weighted+lr" in html, "http://" in html
     (True, True, False)
     """
     if generated is None:
@@ -843,10 +845,12 @@ def write_report(result, path) -> Path:
     --------
     >>> import tempfile
     >>> from pathlib import Path
+    >>> import unskew
     >>> from unskew.report import write_report
-    >>> from unskew.report._example import tiny_result
+    >>> result = unskew.compare("binary:yeast4", strategies="none+lr", folds=2, repeats=1,
+    ...                         diagnose=False, progress=False)
     >>> with tempfile.TemporaryDirectory() as folder:
-    ...     path = write_report(tiny_result(), Path(folder) / "report.html")
+    ...     path = write_report(result, Path(folder) / "report.html")
     ...     path.name, path.stat().st_size > 10_000
     ('report.html', True)
     """

@@ -1,4 +1,4 @@
-"""A small hand-made :class:`~unskew.comparison.CompareResult` for doctests and tests.
+"""A small hand-made :class:`~unskew.comparison.CompareResult` for the report's tests.
 
 No model is fitted: the leaderboard, fold scores and out-of-fold probabilities are drawn from a
 seeded generator, so building it takes milliseconds and the report renders deterministically.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..metrics import METRICS
+from unskew.metrics import METRICS
 
 
 def tiny_result(*, n_classes: int = 2, n_samples: int = 240, failed_error: str | None = None,
@@ -42,14 +42,14 @@ def tiny_result(*, n_classes: int = 2, n_samples: int = 240, failed_error: str |
 
     Examples
     --------
-    >>> from unskew.report._example import tiny_result
+    >>> from report_example import tiny_result
     >>> result = tiny_result(failed_error="boom")
     >>> result.best_, list(result.leaderboard["status"])
     ('smote+lr', ['ok', 'ok', 'ok', 'failed'])
     >>> list(tiny_result(degenerate_error="one class").leaderboard["status"])
     ['ok', 'ok', 'ok', 'degenerate']
     """
-    from ..comparison import CompareResult
+    from unskew.comparison import CompareResult
 
     rng = np.random.default_rng(seed)
     classes = ["negative", "positive"] if n_classes == 2 else [f"c{i}" for i in range(n_classes)]
