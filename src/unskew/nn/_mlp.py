@@ -17,8 +17,7 @@ from .._utils._text import did_you_mean
 from .._utils._validation import check_sample_weight
 from ..exceptions import DataError
 from ..losses import LOSSES, NormedLinear, drw_weights, get_loss
-from ..samplers import ClassBalancedSampler
-from ..samplers._probabilities import SAMPLING_MODES
+from ..samplers import SAMPLING_MODES, ClassBalancedSampler
 from ._posthoc import logit_adjust
 
 # loss name -> (registry loss, deferred re-weighting, cosine last layer) for recipes with a name

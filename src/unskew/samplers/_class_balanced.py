@@ -8,6 +8,7 @@ import numpy as np
 import torch
 from torch.utils.data import Sampler
 
+from .._utils._docstrings import fill_doc
 from ._probabilities import (
     check_epoch,
     check_mode,
@@ -41,7 +42,52 @@ def _check_seed(seed, owner: str) -> int:
     return int(seed)
 
 
-class ClassBalancedSampler(Sampler[int]):
+def _check_enough_rows(counts: np.ndarray, probs: np.ndarray, n: int, owner: str) -> None:
+    available = int(counts[probs > 0].sum())
+    if n > available:
+        raise ValueError(
+            f"{owner} cannot draw {n} distinct rows: only {available} rows belong to classes "
+            "with a positive sampling probability; pass replacement=True"
+        )
+
+
+class _ClassSampler(Sampler[int]):
+    """What both samplers share: the classes, the mode, its probabilities at each epoch and the
+    seeded draw of an epoch."""
+
+    def _set_classes(self, labels, mode: str, replacement: bool, n_epochs: int | None,
+                     num_classes: int | None) -> None:
+        owner = type(self).__name__
+        self.mode = check_mode(mode, owner)
+        self._codes, self.class_counts = encode_labels(labels, num_classes, owner)
+        self.n_epochs = n_epochs
+        self.replacement = bool(replacement)
+        # fail now, not in the first pass: checks n_epochs and classes without rows
+        sampling_probabilities(self.class_counts, mode, epoch=0, n_epochs=n_epochs)
+        self.epoch = 0
+
+    def class_probabilities(self, epoch: int | None = None) -> np.ndarray:
+        """Probability of drawing each class at ``epoch`` (by default the next draw's)."""
+        epoch = self.epoch if epoch is None else check_epoch(epoch)
+        return sampling_probabilities(self.class_counts, self.mode, epoch=epoch,
+                                      n_epochs=self.n_epochs)
+
+    def set_epoch(self, epoch: int) -> None:
+        """Set the epoch of the next draw (its seed and, in progressive mode, its
+        probabilities); a distributed sampler needs it on every rank before each epoch."""
+        self.epoch = check_epoch(epoch)
+
+    def _draw(self, n: int, epoch: int) -> torch.Tensor:
+        """``n`` row indices for ``epoch``, from a generator seeded with ``seed + epoch``."""
+        generator = torch.Generator().manual_seed(self.seed + epoch)
+        probs = self.class_probabilities(epoch)
+        if not self.replacement:
+            _check_enough_rows(self.class_counts, probs, n, type(self).__name__)
+        return draw_indices(self._codes, probs, n, self.replacement, generator)
+
+
+@fill_doc(shared=_SHARED_PARAMS)
+class ClassBalancedSampler(_ClassSampler):
     """Draw row indices so that classes appear with the probabilities of Kang et al. (ICLR 2020).
 
     The sampler yields ``num_samples`` indices per pass; pass it as ``DataLoader(sampler=...)``.
@@ -91,12 +137,7 @@ class ClassBalancedSampler(Sampler[int]):
                  replacement: bool = True, n_epochs: int | None = None,
                  num_classes: int | None = None, seed: int | None = None):
         owner = type(self).__name__
-        self.mode = check_mode(mode, owner)
-        self._codes, self.class_counts = encode_labels(labels, num_classes, owner)
-        self.n_epochs = n_epochs
-        self.replacement = bool(replacement)
-        # fail now, not in the first pass: checks n_epochs and classes without rows
-        sampling_probabilities(self.class_counts, mode, epoch=0, n_epochs=n_epochs)
+        self._set_classes(labels, mode, replacement, n_epochs, num_classes)
         n_rows = int(self._codes.size)
         if num_samples is None:
             num_samples = n_rows
@@ -112,41 +153,18 @@ class ClassBalancedSampler(Sampler[int]):
         if seed is None:
             seed = int(torch.randint(0, 2**62, (), dtype=torch.int64).item())
         self.seed = _check_seed(seed, owner)
-        self.epoch = 0
-
-    def class_probabilities(self, epoch: int | None = None) -> np.ndarray:
-        """Probability of drawing each class at ``epoch`` (by default the next pass's)."""
-        epoch = self.epoch if epoch is None else check_epoch(epoch)
-        return sampling_probabilities(self.class_counts, self.mode, epoch=epoch,
-                                      n_epochs=self.n_epochs)
-
-    def set_epoch(self, epoch: int) -> None:
-        """Set the epoch of the next pass (its seed and, in progressive mode, its probabilities)."""
-        self.epoch = check_epoch(epoch)
 
     def __iter__(self) -> Iterator[int]:
-        generator = torch.Generator().manual_seed(self.seed + self.epoch)
-        probs = self.class_probabilities()
-        self.epoch += 1
-        if not self.replacement:
-            _check_enough_rows(self.class_counts, probs, self.num_samples, type(self).__name__)
-        indices = draw_indices(self._codes, probs, self.num_samples, self.replacement, generator)
-        return iter(indices.tolist())
+        epoch = self.epoch
+        self.epoch += 1  # a pass advances the epoch, even one that fails
+        return iter(self._draw(self.num_samples, epoch).tolist())
 
     def __len__(self) -> int:
         return self.num_samples
 
 
-def _check_enough_rows(counts: np.ndarray, probs: np.ndarray, n: int, owner: str) -> None:
-    available = int(counts[probs > 0].sum())
-    if n > available:
-        raise ValueError(
-            f"{owner} cannot draw {n} distinct rows: only {available} rows belong to classes "
-            "with a positive sampling probability; pass replacement=True"
-        )
-
-
-class DistributedClassBalancedSampler(Sampler[int]):
+@fill_doc(shared=_SHARED_PARAMS)
+class DistributedClassBalancedSampler(_ClassSampler):
     """Class-balanced draws sharded over processes like ``torch.utils.data.DistributedSampler``.
 
     Every rank draws the same global index list for an epoch, with the scheme of
@@ -211,14 +229,9 @@ class DistributedClassBalancedSampler(Sampler[int]):
                 f"(num_replicas={num_replicas}), got {rank}"
             )
         self.num_replicas, self.rank = int(num_replicas), int(rank)
-        self.mode = check_mode(mode, owner)
-        self._codes, self.class_counts = encode_labels(labels, num_classes, owner)
-        self.n_epochs = n_epochs
-        self.replacement = bool(replacement)
-        sampling_probabilities(self.class_counts, mode, epoch=0, n_epochs=n_epochs)
+        self._set_classes(labels, mode, replacement, n_epochs, num_classes)
         self.seed = _check_seed(seed, owner)
         self.drop_last = bool(drop_last)
-        self.epoch = 0
         n_rows = int(self._codes.size)
         if self.drop_last and n_rows % self.num_replicas:
             self.num_samples = n_rows // self.num_replicas
@@ -231,24 +244,9 @@ class DistributedClassBalancedSampler(Sampler[int]):
             self.num_samples = -(-n_rows // self.num_replicas)
         self.total_size = self.num_samples * self.num_replicas
 
-    def class_probabilities(self, epoch: int | None = None) -> np.ndarray:
-        """Probability of drawing each class at ``epoch`` (by default the current one)."""
-        epoch = self.epoch if epoch is None else check_epoch(epoch)
-        return sampling_probabilities(self.class_counts, self.mode, epoch=epoch,
-                                      n_epochs=self.n_epochs)
-
-    def set_epoch(self, epoch: int) -> None:
-        """Set the epoch; call it on every rank before each epoch so the draws change."""
-        self.epoch = check_epoch(epoch)
-
     def epoch_indices(self) -> list[int]:
         """The global index list of the current epoch, padded or truncated (before sharding)."""
-        generator = torch.Generator().manual_seed(self.seed + self.epoch)
-        probs = self.class_probabilities()
-        n_rows = int(self._codes.size)
-        if not self.replacement:
-            _check_enough_rows(self.class_counts, probs, n_rows, type(self).__name__)
-        indices = draw_indices(self._codes, probs, n_rows, self.replacement, generator).tolist()
+        indices = self._draw(int(self._codes.size), self.epoch).tolist()
         if len(indices) < self.total_size:
             pad = self.total_size - len(indices)
             indices += (indices * (pad // len(indices) + 1))[:pad]
@@ -260,8 +258,3 @@ class DistributedClassBalancedSampler(Sampler[int]):
     def __len__(self) -> int:
         return self.num_samples
 
-
-ClassBalancedSampler.__doc__ = ClassBalancedSampler.__doc__.format(shared=_SHARED_PARAMS)
-DistributedClassBalancedSampler.__doc__ = DistributedClassBalancedSampler.__doc__.format(
-    shared=_SHARED_PARAMS
-)
