@@ -38,13 +38,12 @@ def _run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.markup import escape
 
-    from ..comparison import load_model
-    from ..comparison._model import SchemaWarning
-    from ..datasets._table import _read_source
+    from ..comparison import SchemaWarning, load_model
+    from ..datasets import read_table
     from ..exceptions import DataError
 
     model = load_model(args.model)
-    frame, _ = _read_source(args.data)
+    frame = read_table(args.data)
     frame.columns = [str(c) for c in frame.columns]
     keep = _kept_columns(frame, args.keep)
     # a kept id that is not a feature is asked for, not an extra column to warn about

@@ -145,11 +145,36 @@ class _Read:
         return f"index labels {', '.join(map(repr, labels))}{more}"
 
 
-def _read_source(source, *, sep: str | None = None,
-                 decimal: str | None = None) -> tuple[pd.DataFrame, str]:
-    """Read a path or take a data frame: ``(frame, default name)``."""
-    read = _read(source, sep=sep, decimal=decimal)
-    return read.frame, read.name
+def read_table(source, *, sep: str | None = None, decimal: str | None = None) -> pd.DataFrame:
+    """Read a table as it is, without a target: the columns a saved model predicts from.
+
+    The same reader as :func:`load_table` (formats, compression, separator and decimal mark
+    detection, the same errors), without the label checks and feature typing.
+
+    Parameters
+    ----------
+    source : str, path-like, pandas.DataFrame or polars.DataFrame
+        A CSV (``.csv``, ``.tsv``, ``.txt``, optionally compressed) or Parquet (``.parquet``,
+        ``.pq``) file, or a data frame already in memory (returned as is; polars converted).
+    sep, decimal : str, optional
+        As in :func:`load_table` (CSV files only).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from unskew.datasets import read_table
+    >>> read_table(pd.DataFrame({"amount": [1.5, 2.0]})).shape
+    (2, 1)
+    >>> read_table("missing.csv")
+    Traceback (most recent call last):
+    ...
+    unskew.exceptions.DataError: file not found: 'missing.csv'
+    """
+    return _read(source, sep=sep, decimal=decimal).frame
 
 
 def _read(source, *, sep: str | None = None, decimal: str | None = None) -> _Read:
