@@ -48,8 +48,9 @@ class SMOTEBoostClassifier(ClassifierMixin, BaseEstimator):
     resampler : resampler, default=None
         Any object with ``fit_resample(X, y)`` that returns the original rows first,
         unchanged and in order, followed by the new rows (as imbalanced-learn's and unskew's
-        over-samplers do). Cloned and re-seeded every round. None means imbalanced-learn's
-        ``SMOTE(k_neighbors=k_neighbors)``, which grows every class to the largest one.
+        over-samplers do). Cloned and re-seeded every round. None means unskew's own
+        ``unskew.resampling.SMOTE(k_neighbors=k_neighbors)``, which grows every class to the
+        largest one.
     random_state : int, RandomState instance or None, default=None
         Seeds the learners and the resampler of every round.
 
