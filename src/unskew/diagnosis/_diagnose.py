@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numbers
-import os
 import time
 from collections.abc import Iterable
 
@@ -15,7 +14,7 @@ from sklearn.utils import check_random_state
 from .._detect import confident_issues, find_outliers, out_of_fold_probabilities
 from .._preprocessing import make_preprocessor
 from .._utils._text import did_you_mean, preview
-from ..datasets import Dataset, load_benchmark, load_table
+from ..datasets import Dataset, as_dataset
 from ..exceptions import DataError
 from . import _warnings
 from ._columns import suspect_columns
@@ -46,9 +45,9 @@ def diagnose(data, target: str | None = None, *, head_min: int = 100, tail_max: 
     Parameters
     ----------
     data : Dataset, str, path-like, pandas.DataFrame or polars.DataFrame
-        A :class:`~unskew.datasets.Dataset`; a benchmark name such as ``"binary:yeast4"`` (a
-        string with ``":"`` that is not an existing file); or anything
-        :func:`~unskew.datasets.load_table` reads, in which case ``target`` is required.
+        A :class:`~unskew.datasets.Dataset`; a benchmark name such as ``"binary:yeast4"``; or
+        anything :func:`~unskew.datasets.load_table` reads, in which case ``target`` is
+        required. :func:`~unskew.datasets.as_dataset` tells them apart.
     target : str, optional
         The label column when ``data`` is a table.
     head_min : int, default=100
@@ -265,28 +264,15 @@ def _check_params(*, checks, **ints) -> tuple[str, ...]:
 
 
 def _as_dataset(data, target) -> Dataset:
-    if isinstance(data, Dataset):
-        if target is not None:
-            raise DataError(
-                f"target={target!r} is only for tables; a Dataset already carries its labels"
-            )
-        return data
-    if isinstance(data, str) and ":" in data and not os.path.exists(data):
-        if target is not None:
-            raise DataError(
-                f"target={target!r} is only for tables; {data!r} is read as a bundled benchmark, "
-                "whose target is known"
-            )
-        return load_benchmark(data)
-    if target is None:
-        what = (f"the table's columns are {preview(data.columns, 20)}"
-                if isinstance(data, pd.DataFrame) else "")
+    """``data`` as a Dataset, by the one rule of :func:`unskew.datasets.as_dataset`."""
+    if target is None and isinstance(data, pd.DataFrame):
+        # a frame is a table whatever else holds: show the columns the target could be
         raise DataError(
-            "diagnose needs target= naming the label column when data is a table"
-            + (f" ({what})" if what else "")
-            + "; pass a Dataset or a benchmark name such as 'binary:yeast4' otherwise"
+            "diagnose needs target= naming the label column when data is a table (the table's "
+            f"columns are {preview(data.columns, 20)}); pass a Dataset or a benchmark name such "
+            "as 'binary:yeast4' otherwise"
         )
-    return load_table(data, target)
+    return as_dataset(data, target)
 
 
 def _encode(dataset: Dataset, rows: np.ndarray, *, encode_all: bool):
