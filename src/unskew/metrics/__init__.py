@@ -3,8 +3,10 @@
 Per-class precision / recall / F1, macro and weighted averages, balanced accuracy, G-mean,
 MCC, PR-AUC and ROC-AUC, Brier score and log loss, head / medium / tail accuracy for
 long-tailed problems, multi-label F1 and Hamming loss, and scikit-learn scorers for all of
-them. Undefined cases never give a silent NaN: each function documents the value it returns or
-the error it raises. In short:
+them. For decisions: recall at a precision floor (and its mirror) and the expected cost of a
+cost matrix. For plots and calibration: the precision-recall and threshold curves, reliability
+bins and the expected calibration error. Undefined cases never give a silent NaN: each function
+documents the value it returns or the error it raises. In short:
 
 ==========================================  ===============================================
 case                                        result
@@ -23,6 +25,8 @@ ROC-AUC with only positives                 DataError
 probability rows not summing to 1           DataError (scikit-learn only warns)
 NaN / infinity in scores, empty input,      DataError that quotes the numbers
 length mismatch
+curves (PR, threshold), no positive row     DataError
+precision / recall floor missed             score - 1, in [-1, 0)
 empty head / medium / tail bucket           None, with an empty class tuple
 multi-label F1, label never present nor     0.0
 predicted
@@ -50,6 +54,17 @@ from ._classification import (
     precision_recall_f1_support,
     weighted_f1,
 )
+from ._constrained import precision_at_recall, recall_at_precision
+from ._cost import check_cost_matrix, expected_cost
+from ._curves import (
+    PrecisionRecallCurve,
+    ReliabilityBins,
+    ThresholdCurve,
+    expected_calibration_error,
+    precision_recall_curve,
+    reliability_bins,
+    threshold_curve,
+)
 from ._longtail import LongTailAccuracy, head_medium_tail_accuracy
 from ._multilabel import hamming_loss, multilabel_f1
 from ._probabilistic import brier_score, log_loss
@@ -62,12 +77,18 @@ __all__ = [
     "LongTailAccuracy",
     "MetricSpec",
     "PerClassReport",
+    "PrecisionRecallCurve",
+    "ReliabilityBins",
+    "ThresholdCurve",
     "accuracy",
     "average_precision",
     "balanced_accuracy",
     "brier_score",
+    "check_cost_matrix",
     "classification_summary",
     "confusion_matrix",
+    "expected_calibration_error",
+    "expected_cost",
     "geometric_mean",
     "get_scorer",
     "hamming_loss",
@@ -79,7 +100,12 @@ __all__ = [
     "micro_f1",
     "multilabel_f1",
     "per_class_report",
+    "precision_at_recall",
+    "precision_recall_curve",
     "precision_recall_f1_support",
+    "recall_at_precision",
+    "reliability_bins",
     "roc_auc",
+    "threshold_curve",
     "weighted_f1",
 ]

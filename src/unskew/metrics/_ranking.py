@@ -11,6 +11,7 @@ import numpy as np
 
 from unskew.exceptions import DataError
 
+from ._curves import _binary_counts, _step_area
 from ._validation import (
     as_python,
     binary_truth,
@@ -25,14 +26,8 @@ from ._validation import (
 
 def _binary_average_precision(y, score):
     """Step-wise area under the precision-recall curve; ``y`` boolean with a positive."""
-    order = np.argsort(-score, kind="mergesort")
-    score, y = score[order], y[order]
-    # the last index of each run of tied scores: one threshold per distinct score
-    ends = np.r_[np.nonzero(np.diff(score))[0], y.shape[0] - 1]
-    tps = np.cumsum(y)[ends]
-    precision = tps / (ends + 1)
-    recall = tps / tps[-1]
-    return float(np.sum(np.diff(recall, prepend=0.0) * precision))
+    tps, fps, _ = _binary_counts(y, score)
+    return _step_area(tps / (tps + fps), tps / tps[-1])
 
 
 def _binary_roc_auc(y, score):

@@ -1,50 +1,32 @@
-"""The numbers behind each plot of the report, computed apart from the drawing.
+"""The tables behind each plot of the report, shaped apart from the drawing.
 
-Every function here is pure numpy / pandas: it takes labels, probabilities or a leaderboard and
-returns arrays or a small data frame, so the plots can be tested against hand-computed values
-and against scikit-learn without a browser. :mod:`unskew.report._svg` draws them.
+Every score comes from :mod:`unskew.metrics` (per-class scores, the confusion matrix, the
+precision-recall, threshold and reliability curves, the calibration error); the functions here
+only lay those numbers out as arrays or small data frames for a chart, so the plots can be
+tested against hand-computed values without a browser. :mod:`unskew.report._svg` draws them.
 """
 
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from ..exceptions import DataError
-from ..metrics import confusion_matrix, per_class_report
+from ..metrics import (
+    PrecisionRecallCurve,
+    ReliabilityBins,
+    confusion_matrix,
+    per_class_report,
+    precision_recall_curve,
+)
+from ..metrics import reliability_bins as _reliability_bins
+from ..metrics import threshold_curve as _threshold_curve
 
-
-def _as_scores(y_true, scores, name="scores"):
-    """Return ``(y_true, scores)`` as 1-D numpy arrays of equal, non-zero length."""
-    y_true = np.asarray(y_true)
-    scores = np.asarray(scores, dtype=np.float64)
-    if y_true.ndim != 1 or scores.ndim != 1:
-        raise DataError(f"y_true and {name} must be 1-D; got shapes {y_true.shape} and "
-                        f"{scores.shape}")
-    if y_true.shape[0] != scores.shape[0]:
-        raise DataError(f"y_true and {name} differ in length: {y_true.shape[0]} and "
-                        f"{scores.shape[0]}")
-    if y_true.shape[0] == 0:
-        raise DataError(f"y_true and {name} are empty")
-    if not np.isfinite(scores).all():
-        raise DataError(f"{name} contain {int((~np.isfinite(scores)).sum())} NaN or infinite "
-                        "value(s)")
-    return y_true, scores
-
-
-def _outcome(y_true, pos_label):
-    """``y_true == pos_label`` as a bool array, or ``y_true`` itself when it is already 0/1."""
-    y_true = np.asarray(y_true)
-    if pos_label is not None:
-        return y_true == pos_label
-    values = np.unique(y_true)
-    if not np.isin(values, [0, 1]).all():
-        raise DataError(f"y_true must hold 0/1 outcomes when pos_label is not given; got the "
-                        f"values {values[:5].tolist()}")
-    return y_true.astype(bool)
+#: The precision-recall curve of :mod:`unskew.metrics`, under the report's older names.
+PRCurve = PrecisionRecallCurve
+pr_curve_points = precision_recall_curve
 
 
 def predicted_labels(proba, classes):
@@ -313,115 +295,14 @@ def confusion(y_true, y_pred, classes):
                         columns=pd.Index(list(classes), name="predicted"))
 
 
-class PRCurve(NamedTuple):
-    """Points of a precision-recall curve, as ``sklearn.metrics.precision_recall_curve``.
-
-    Attributes
-    ----------
-    precision : ndarray of shape (n_thresholds + 1,)
-        Precision at each threshold, then 1.0.
-    recall : ndarray of shape (n_thresholds + 1,)
-        Recall at each threshold (decreasing), then 0.0.
-    thresholds : ndarray of shape (n_thresholds,)
-        The distinct scores, increasing; a row is positive when its score is >= threshold.
-
-    Examples
-    --------
-    >>> from unskew.report import pr_curve_points
-    >>> precision, recall, thresholds = pr_curve_points([0, 1, 1], [0.3, 0.6, 0.9])
-    >>> precision.tolist(), recall.tolist(), thresholds.tolist()
-    ([0.6666666666666666, 1.0, 1.0, 1.0], [1.0, 1.0, 0.5, 0.0], [0.3, 0.6, 0.9])
-    """
-
-    precision: np.ndarray
-    recall: np.ndarray
-    thresholds: np.ndarray
-
-    @property
-    def average_precision(self) -> float:
-        """Step-wise area under the curve, ``sum_n (R_n - R_{n-1}) P_n``.
-
-        Examples
-        --------
-        >>> from unskew.report import pr_curve_points
-        >>> round(pr_curve_points([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1]).average_precision, 4)
-        0.8333
-        """
-        return float(-np.sum(np.diff(self.recall) * self.precision[:-1]))
-
-
-def _binary_counts(outcome, scores):
-    """True and false positives at each distinct score, thresholds decreasing."""
-    order = np.argsort(-scores, kind="mergesort")
-    scores = scores[order]
-    outcome = outcome[order]
-    last = np.r_[np.flatnonzero(np.diff(scores)), scores.shape[0] - 1]
-    tps = np.cumsum(outcome, dtype=np.float64)[last]
-    fps = (last + 1) - tps
-    return tps, fps, scores[last]
-
-
-def pr_curve_points(y_true, scores, *, pos_label=None):
-    """Precision and recall at every distinct score threshold.
-
-    Equal to scikit-learn's ``precision_recall_curve(y_true, scores, pos_label=...)``
-    (``drop_intermediate=False``): precision of a threshold no row reaches is 0, and the curve
-    ends at (recall 0, precision 1).
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,)
-        Class labels, or 0/1 outcomes when ``pos_label`` is None.
-    scores : array-like of shape (n_samples,)
-        Score or probability of the positive class.
-    pos_label : label, optional
-        The positive class; by default ``y_true`` must hold 0/1 (or bool) outcomes.
-
-    Returns
-    -------
-    PRCurve
-        ``(precision, recall, thresholds)``, with ``average_precision``.
-
-    Raises
-    ------
-    DataError
-        If the inputs differ in length, are empty, hold NaN, or no row is positive.
-
-    Examples
-    --------
-    >>> from unskew.report import pr_curve_points
-    >>> curve = pr_curve_points(["n", "p", "n", "p"], [0.1, 0.4, 0.35, 0.8], pos_label="p")
-    >>> curve.precision.tolist(), curve.recall.tolist()
-    ([0.5, 0.6666666666666666, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 0.5, 0.0])
-    >>> curve.thresholds.tolist()
-    [0.1, 0.35, 0.4, 0.8]
-    """
-    y_true, scores = _as_scores(y_true, scores)
-    outcome = _outcome(y_true, pos_label)
-    if not outcome.any():
-        raise DataError(f"no row of y_true is positive (pos_label={pos_label!r}); a "
-                        "precision-recall curve needs at least one")
-    tps, fps, thresholds = _binary_counts(outcome, scores)
-    predicted = tps + fps
-    precision = np.divide(tps, predicted, out=np.zeros_like(tps), where=predicted != 0)
-    recall = tps / tps[-1]
-    return PRCurve(np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0], thresholds[::-1])
-
-
 def threshold_curve(y_true, scores, *, pos_label=None):
-    """Precision, recall and F1 of the positive class as the decision threshold moves.
-
-    A row is predicted positive when its score is at least the threshold; one row per
-    distinct score.
+    """:func:`unskew.metrics.threshold_curve` as a table: one row per threshold, for a chart.
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        Class labels, or 0/1 outcomes when ``pos_label`` is None.
-    scores : array-like of shape (n_samples,)
-        Score or probability of the positive class.
-    pos_label : label, optional
-        The positive class.
+    y_true, scores, pos_label
+        As ``y_true``, ``y_score`` and ``pos_label`` of
+        :func:`unskew.metrics.threshold_curve`, which also says what it raises.
 
     Returns
     -------
@@ -439,19 +320,8 @@ def threshold_curve(y_true, scores, *, pos_label=None):
     2       0.40   1.000000     1.0  1.000000           0.50
     3       0.80   1.000000     0.5  0.666667           0.25
     """
-    y_true, scores = _as_scores(y_true, scores)
-    outcome = _outcome(y_true, pos_label)
-    if not outcome.any():
-        raise DataError(f"no row of y_true is positive (pos_label={pos_label!r})")
-    tps, fps, thresholds = _binary_counts(outcome, scores)
-    predicted = tps + fps
-    precision = tps / predicted
-    recall = tps / tps[-1]
-    total = precision + recall
-    f1 = np.divide(2 * precision * recall, total, out=np.zeros_like(total), where=total != 0)
-    return pd.DataFrame({"threshold": thresholds[::-1], "precision": precision[::-1],
-                         "recall": recall[::-1], "f1": f1[::-1],
-                         "positive_rate": predicted[::-1] / scores.shape[0]})
+    curve = _threshold_curve(y_true, scores, pos_label=pos_label)
+    return pd.DataFrame(curve._asdict()).rename(columns={"thresholds": "threshold"})
 
 
 def threshold_for_recall(curve, recall):
@@ -487,38 +357,20 @@ def threshold_for_recall(curve, recall):
 
 
 def reliability_bins(y_true, prob, *, n_bins=10, strategy="uniform", pos_label=None):
-    """Bin predicted probabilities and compare each bin's mean with the observed frequency.
-
-    The binning is scikit-learn's ``calibration_curve``: ``"uniform"`` splits [0, 1] into
-    ``n_bins`` equal bins, ``"quantile"`` puts (about) as many rows in each; a probability on
-    an inner edge falls in the lower bin. Empty bins are left out.
+    """:func:`unskew.metrics.reliability_bins` as a table: one row per non-empty bin.
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        Class labels, or 0/1 outcomes when ``pos_label`` is None.
-    prob : array-like of shape (n_samples,)
-        Predicted probability of the outcome, in [0, 1].
-    n_bins : int, default=10
-        Number of bins.
-    strategy : {"uniform", "quantile"}, default="uniform"
-        How to place the bin edges.
-    pos_label : label, optional
-        The positive class.
+    y_true, prob, n_bins, strategy, pos_label
+        As ``y_true``, ``y_proba``, ``n_bins``, ``strategy`` and ``pos_label`` of
+        :func:`unskew.metrics.reliability_bins`, which also says what it raises.
 
     Returns
     -------
     pandas.DataFrame
-        One row per non-empty bin: ``bin_low``, ``bin_high``, ``count``, ``mean_predicted``,
-        ``observed`` (share of positive rows). A well calibrated model has ``observed`` close
-        to ``mean_predicted``.
-
-    Raises
-    ------
-    ValueError
-        If ``n_bins`` or ``strategy`` is invalid.
-    DataError
-        If probabilities lie outside [0, 1] or the inputs do not match.
+        Columns ``bin_low``, ``bin_high``, ``count``, ``mean_predicted`` and ``observed``
+        (share of positive rows). A well calibrated model has ``observed`` close to
+        ``mean_predicted``.
 
     Examples
     --------
@@ -528,43 +380,27 @@ def reliability_bins(y_true, prob, *, n_bins=10, strategy="uniform", pos_label=N
     0      0.0       0.5      3        0.200000  0.333333
     1      0.5       1.0      2        0.850000  1.000000
     """
-    if not isinstance(n_bins, int | np.integer) or isinstance(n_bins, bool) or n_bins < 1:
-        raise ValueError(f"The 'n_bins' parameter of reliability_bins must be an int >= 1; "
-                         f"got {n_bins!r}.")
-    if strategy not in ("uniform", "quantile"):
-        raise ValueError("The 'strategy' parameter of reliability_bins must be 'uniform' or "
-                         f"'quantile'; got {strategy!r}.")
-    y_true, prob = _as_scores(y_true, prob, name="probabilities")
-    if prob.min() < 0 or prob.max() > 1:
-        raise DataError(f"probabilities must lie in [0, 1]; got values from {prob.min():g} to "
-                        f"{prob.max():g}")
-    outcome = _outcome(y_true, pos_label).astype(np.float64)
-    if strategy == "quantile":
-        edges = np.percentile(prob, np.linspace(0, 100, n_bins + 1))
-    else:
-        edges = np.linspace(0.0, 1.0, n_bins + 1)
-    ids = np.searchsorted(edges[1:-1], prob)
-    total = np.bincount(ids, minlength=n_bins)
-    sums = np.bincount(ids, weights=prob, minlength=n_bins)
-    hits = np.bincount(ids, weights=outcome, minlength=n_bins)
-    keep = total > 0
-    return pd.DataFrame({"bin_low": edges[:-1][keep], "bin_high": edges[1:][keep],
-                         "count": total[keep], "mean_predicted": sums[keep] / total[keep],
-                         "observed": hits[keep] / total[keep]})
+    bins = _reliability_bins(y_true, prob, n_bins=n_bins, strategy=strategy,
+                             pos_label=pos_label)
+    return pd.DataFrame(bins._asdict())
 
 
 def expected_calibration_error(bins):
-    """Count-weighted mean gap between predicted and observed frequency over the bins.
+    """The expected calibration error of a :func:`reliability_bins` table.
+
+    The table form of :attr:`unskew.metrics.ReliabilityBins.expected_calibration_error`;
+    :func:`unskew.metrics.expected_calibration_error` computes it from labels and probabilities.
 
     Parameters
     ----------
     bins : pandas.DataFrame
-        The output of :func:`reliability_bins`.
+        The output of :func:`reliability_bins` (``count``, ``mean_predicted``, ``observed``).
 
     Returns
     -------
     float
-        ``sum(count * |observed - mean_predicted|) / sum(count)``; 0 is perfect calibration.
+        ``sum(count * |observed - mean_predicted|) / sum(count)``; 0 is perfect calibration,
+        NaN for a table without rows.
 
     Examples
     --------
@@ -573,9 +409,8 @@ def expected_calibration_error(bins):
     >>> round(expected_calibration_error(bins), 4)
     0.14
     """
-    counts = bins["count"].to_numpy(dtype=np.float64)
-    gaps = np.abs(bins["observed"].to_numpy() - bins["mean_predicted"].to_numpy())
-    return float(np.sum(counts * gaps) / np.sum(counts)) if counts.sum() else float("nan")
+    return ReliabilityBins(*(bins.get(f) for f in ReliabilityBins._fields)
+                           ).expected_calibration_error
 
 
 def class_distribution(class_counts, buckets=None):

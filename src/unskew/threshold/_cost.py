@@ -15,6 +15,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.utils.validation import check_is_fitted
 
+from ..metrics import check_cost_matrix
 from ..metrics._validation import as_python, format_labels
 from ..weights import class_counts
 from ._common import (
@@ -29,100 +30,6 @@ __all__ = ["CostSensitiveClassifier", "bayes_minimum_risk", "check_cost_matrix",
            "cost_to_class_weights"]
 
 _CALIBRATIONS = (None, "sigmoid", "isotonic")
-
-
-def _from_mapping(cost_matrix, classes, who):
-    keys = [as_python(c) for c in classes]
-    unknown = [k for k in cost_matrix if k not in keys]
-    unknown += [j for row in cost_matrix.values() if isinstance(row, Mapping)
-                for j in row if j not in keys]
-    if unknown:
-        raise ValueError(
-            f"The 'cost_matrix' of {who} names labels {format_labels(sorted(set(map(str, unknown))))} "
-            f"that are not classes; the classes are {format_labels(keys)}."
-        )
-    out = np.zeros((len(keys), len(keys)))
-    for i, true in enumerate(keys):
-        row = cost_matrix.get(true, {})
-        if not isinstance(row, Mapping):
-            raise TypeError(
-                f"The 'cost_matrix' of {who} must be a dict of dicts "
-                f"{{true class: {{predicted class: cost}}}}; the entry of {true!r} is "
-                f"{type(row).__name__}."
-            )
-        for j, pred in enumerate(keys):
-            if i != j and pred not in row:
-                raise ValueError(
-                    f"The 'cost_matrix' of {who} lacks the cost of predicting {pred!r} when "
-                    f"the truth is {true!r}; give every off-diagonal pair (the diagonal "
-                    "defaults to 0)."
-                )
-            out[i, j] = row.get(pred, 0.0)
-    return out
-
-
-def check_cost_matrix(cost_matrix, classes, *, who="check_cost_matrix"):
-    """Return a cost matrix as a float ``(n_classes, n_classes)`` array in ``classes`` order.
-
-    Parameters
-    ----------
-    cost_matrix : array-like of shape (n_classes, n_classes) or dict of dicts
-        ``C[i, j]``: cost of predicting ``classes[j]`` when the truth is ``classes[i]``. A dict
-        is keyed by labels: ``{true: {predicted: cost}}``; every off-diagonal pair must be
-        given, a missing diagonal entry is 0.
-    classes : array-like of shape (n_classes,)
-        The classes, in the order of a classifier's ``classes_``.
-    who : str, default="check_cost_matrix"
-        How messages name the caller.
-
-    Returns
-    -------
-    ndarray of shape (n_classes, n_classes)
-        Float64 costs.
-
-    Raises
-    ------
-    ValueError
-        If the shape does not match the classes (both shapes are quoted), an entry is
-        negative or not finite, or a dict names unknown labels or misses a pair.
-
-    Examples
-    --------
-    >>> from unskew.threshold import check_cost_matrix
-    >>> check_cost_matrix({"ok": {"fraud": 1}, "fraud": {"ok": 10}}, ["fraud", "ok"]).tolist()
-    [[0.0, 10.0], [1.0, 0.0]]
-    >>> check_cost_matrix([[0, 1], [5, 0]], [0, 1, 2])
-    Traceback (most recent call last):
-    ...
-    ValueError: The 'cost_matrix' of check_cost_matrix must have shape (3, 3), one row and one column per class [0, 1, 2]; got shape (2, 2).
-    """
-    classes = np.asarray(classes)
-    k = classes.shape[0]
-    if isinstance(cost_matrix, Mapping):
-        cost = _from_mapping(cost_matrix, classes, who)
-    else:
-        try:
-            cost = np.asarray(cost_matrix, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(
-                f"The 'cost_matrix' of {who} must be a square array of numbers or a dict of "
-                f"dicts; got {type(cost_matrix).__name__} ({exc})."
-            ) from None
-    if cost.shape != (k, k):
-        raise ValueError(
-            f"The 'cost_matrix' of {who} must have shape ({k}, {k}), one row and one column "
-            f"per class {format_labels(classes)}; got shape {cost.shape}."
-        )
-    if not np.isfinite(cost).all():
-        raise ValueError(f"The 'cost_matrix' of {who} must be finite; got {cost.tolist()}.")
-    if (cost < 0).any():
-        i, j = np.argwhere(cost < 0)[0]
-        raise ValueError(
-            f"The 'cost_matrix' of {who} must be >= 0; the cost of predicting "
-            f"{as_python(classes[j])!r} when the truth is {as_python(classes[i])!r} is "
-            f"{cost[i, j]:g}. Shift all costs by a constant (decisions do not change) or fix it."
-        )
-    return cost
 
 
 def bayes_minimum_risk(proba, cost_matrix):

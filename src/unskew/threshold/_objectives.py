@@ -1,9 +1,11 @@
-"""What a decision rule is tuned for: objective names, the extra binary objectives, scorers.
+"""What a decision rule is tuned for: objective names and the scorers the tuners search with.
 
-Label metrics come from :data:`unskew.metrics.METRICS`; this module adds only what it lacks for
-decisions: recall at a precision floor, precision at a recall floor, and the expected cost of
-a cost matrix. Every function is defined at module level and takes its settings as keyword
-arguments, so the scorers built here survive a skops round trip inside a fitted estimator.
+Label metrics come from :data:`unskew.metrics.METRICS`, and so do the decision scores this
+module turns into scorers: :func:`~unskew.metrics.recall_at_precision`,
+:func:`~unskew.metrics.precision_at_recall` and :func:`~unskew.metrics.expected_cost` (also
+importable from here). Every function is defined at module level and takes its settings as
+keyword arguments, so the scorers built here survive a skops round trip inside a fitted
+estimator.
 """
 
 from __future__ import annotations
@@ -12,9 +14,17 @@ import numpy as np
 from sklearn.metrics import make_scorer
 
 from .._utils._text import did_you_mean
-from ..metrics import METRICS, balanced_accuracy, geometric_mean, precision_recall_f1_support
-from ..metrics._validation import as_python, is_real
-from ._cost import check_cost_matrix
+from ..metrics import (
+    METRICS,
+    balanced_accuracy,
+    check_cost_matrix,
+    expected_cost,
+    geometric_mean,
+    precision_at_recall,
+    precision_recall_f1_support,
+    recall_at_precision,
+)
+from ..metrics._validation import is_real, parameter_error
 
 __all__ = ["BINARY_OBJECTIVES", "expected_cost", "precision_at_recall", "recall_at_precision",
            "threshold_scorer"]
@@ -28,125 +38,9 @@ BINARY_OBJECTIVES = ("f1", "balanced_accuracy", "gmean", "recall@precision",
 _GMEAN_TIEBREAK = 1e-3
 
 
-def _positive_pr(y_true, y_pred, pos_label):
-    p, r, _, _ = precision_recall_f1_support(y_true, y_pred, labels=[pos_label])
-    return float(p[0]), float(r[0])
-
-
 def _check_floor(value, name, func):
     if not (is_real(value) and 0.0 <= value <= 1.0):
-        raise ValueError(f"The {name!r} parameter of {func} must be a number in [0, 1]; "
-                         f"got {value!r}.")
-
-
-def recall_at_precision(y_true, y_pred, *, min_precision, pos_label=1):
-    """Recall of ``pos_label`` if its precision reaches ``min_precision``, else a penalty.
-
-    The score is the recall when the precision floor holds, and ``precision - 1`` (in
-    ``[-1, 0)``) when it does not, so any decision meeting the floor beats any decision missing
-    it, and among those missing it the most precise wins: a threshold search always has a
-    direction to go.
-
-    Parameters
-    ----------
-    y_true, y_pred : array-like of shape (n_samples,)
-        True and predicted labels.
-    min_precision : float in [0, 1]
-        The precision floor.
-    pos_label : label, default=1
-        The positive class.
-
-    Returns
-    -------
-    float
-        In [-1, 1]; >= 0 exactly when the floor is met.
-
-    Examples
-    --------
-    >>> from unskew.threshold import recall_at_precision
-    >>> y = [0, 0, 0, 1, 1]
-    >>> recall_at_precision(y, [0, 0, 1, 1, 1], min_precision=0.6)  # P = 2/3, R = 1
-    1.0
-    >>> round(recall_at_precision(y, [0, 0, 1, 1, 1], min_precision=0.9), 4)  # P - 1
-    -0.3333
-    """
-    _check_floor(min_precision, "min_precision", "recall_at_precision")
-    precision, recall = _positive_pr(y_true, y_pred, pos_label)
-    return recall if precision >= min_precision else precision - 1.0
-
-
-def precision_at_recall(y_true, y_pred, *, min_recall, pos_label=1):
-    """Precision of ``pos_label`` if its recall reaches ``min_recall``, else ``recall - 1``.
-
-    The mirror image of :func:`recall_at_precision`.
-
-    Parameters
-    ----------
-    y_true, y_pred : array-like of shape (n_samples,)
-        True and predicted labels.
-    min_recall : float in [0, 1]
-        The recall floor.
-    pos_label : label, default=1
-        The positive class.
-
-    Returns
-    -------
-    float
-        In [-1, 1]; >= 0 exactly when the floor is met.
-
-    Examples
-    --------
-    >>> from unskew.threshold import precision_at_recall
-    >>> round(precision_at_recall([0, 0, 0, 1, 1], [0, 0, 1, 1, 1], min_recall=0.9), 4)
-    0.6667
-    """
-    _check_floor(min_recall, "min_recall", "precision_at_recall")
-    precision, recall = _positive_pr(y_true, y_pred, pos_label)
-    return precision if recall >= min_recall else recall - 1.0
-
-
-def expected_cost(y_true, y_pred, *, cost_matrix, labels=None):
-    """Mean cost of the decisions: ``mean_n C[y_true_n, y_pred_n]`` (lower is better).
-
-    Parameters
-    ----------
-    y_true, y_pred : array-like of shape (n_samples,)
-        True and predicted labels.
-    cost_matrix : array-like of shape (n_classes, n_classes) or dict of dicts
-        ``C[i, j]``: cost of predicting ``labels[j]`` when the truth is ``labels[i]``.
-    labels : array-like of shape (n_classes,), default=None
-        Class order of the matrix; by default the sorted union of both label arrays.
-
-    Returns
-    -------
-    float
-        Average cost per row.
-
-    Examples
-    --------
-    >>> from unskew.threshold import expected_cost
-    >>> expected_cost(["ok", "fraud", "fraud"], ["ok", "ok", "fraud"],
-    ...               cost_matrix={"fraud": {"ok": 9}, "ok": {"fraud": 1}})
-    3.0
-    """
-    y_true = np.asarray(y_true)
-    y_pred = np.asarray(y_pred)
-    if y_true.shape != y_pred.shape or y_true.ndim != 1:
-        raise ValueError(f"y_true and y_pred must be 1-D of one length; got shapes "
-                         f"{y_true.shape} and {y_pred.shape}.")
-    labels = np.unique(np.r_[y_true, y_pred]) if labels is None else np.asarray(labels)
-    cost = check_cost_matrix(cost_matrix, labels, who="expected_cost")
-    order = np.argsort(labels)
-    sorted_labels = labels[order]
-    index = {}
-    for name, arr in (("y_true", y_true), ("y_pred", y_pred)):
-        pos = np.clip(np.searchsorted(sorted_labels, arr), 0, len(labels) - 1)
-        if not np.array_equal(sorted_labels[pos], arr):
-            bad = arr[sorted_labels[pos] != arr][:5]
-            raise ValueError(f"{name} holds labels {[as_python(b) for b in bad]} that are not "
-                             f"in labels={[as_python(c) for c in labels]}.")
-        index[name] = order[pos]
-    return float(cost[index["y_true"], index["y_pred"]].mean())
+        raise parameter_error(func, name, "a number in [0, 1]", value)
 
 
 # binary scorer functions: TunedThresholdClassifierCV hands every scorer a ``pos_label``
