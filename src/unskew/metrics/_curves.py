@@ -352,7 +352,9 @@ def reliability_bins(y_true, y_proba, *, n_bins=10, strategy="uniform", pos_labe
                         f"to {y_proba.max():g}")
     outcome = _outcome(y_true, pos_label).astype(np.float64)
     if strategy == "quantile":
-        edges = np.percentile(y_proba, np.linspace(0, 100, n_bins + 1))
+        # the percentages exactly as calibration_curve computes them, so a probability that
+        # lands on an interpolated edge falls in the same bin as there
+        edges = np.percentile(y_proba, np.linspace(0, 1, n_bins + 1) * 100)
     else:
         edges = np.linspace(0.0, 1.0, n_bins + 1)
     ids = np.searchsorted(edges[1:-1], y_proba)
