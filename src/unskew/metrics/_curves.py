@@ -16,9 +16,42 @@ import numpy as np
 
 from unskew.exceptions import DataError
 
+from .._utils._docstrings import fill_doc
 from ._validation import parameter_error
 
 _STRATEGIES = ("uniform", "quantile")
+
+# parameter docs shared by the curves of a score and by the two binnings of probabilities
+_SCORE_DOCS = {
+    "score_parameters": """y_true : array-like of shape (n_samples,)
+        Class labels, or 0/1 outcomes when ``pos_label`` is None.
+    y_score : array-like of shape (n_samples,)
+        Score or probability of the positive class; higher means more likely positive.
+    pos_label : label, default=None
+        The positive class; by default ``y_true`` must hold 0/1 (or bool) outcomes.""",
+    "score_raises": """Raises
+    ------
+    DataError
+        If the inputs differ in length, are empty, hold NaN or infinity, or no row is positive.""",
+}
+_BINNING_DOCS = {
+    "binning_parameters": """y_true : array-like of shape (n_samples,)
+        Class labels, or 0/1 outcomes when ``pos_label`` is None.
+    y_proba : array-like of shape (n_samples,)
+        Predicted probability of the positive class, in [0, 1].
+    n_bins : int, default=10
+        Number of bins.
+    strategy : {"uniform", "quantile"}, default="uniform"
+        How to place the bin edges.
+    pos_label : label, default=None
+        The positive class; by default ``y_true`` must hold 0/1 (or bool) outcomes.""",
+    "binning_raises": """Raises
+    ------
+    ValueError
+        If ``n_bins`` or ``strategy`` is invalid.
+    DataError
+        If probabilities lie outside [0, 1] or the inputs do not match.""",
+}
 
 
 def _as_scores(y_true, scores, name):
@@ -124,6 +157,7 @@ class PrecisionRecallCurve(NamedTuple):
         return _step_area(self.precision[-2::-1], self.recall[-2::-1])
 
 
+@fill_doc(**_SCORE_DOCS)
 def precision_recall_curve(y_true, y_score, *, pos_label=None):
     """Precision and recall of the positive class at every distinct score threshold.
 
@@ -133,22 +167,14 @@ def precision_recall_curve(y_true, y_score, *, pos_label=None):
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        Class labels, or 0/1 outcomes when ``pos_label`` is None.
-    y_score : array-like of shape (n_samples,)
-        Score or probability of the positive class; higher means more likely positive.
-    pos_label : label, default=None
-        The positive class; by default ``y_true`` must hold 0/1 (or bool) outcomes.
+    {score_parameters}
 
     Returns
     -------
     PrecisionRecallCurve
         ``(precision, recall, thresholds)``, with ``average_precision``.
 
-    Raises
-    ------
-    DataError
-        If the inputs differ in length, are empty, hold NaN or infinity, or no row is positive.
+    {score_raises}
 
     See Also
     --------
@@ -200,6 +226,7 @@ class ThresholdCurve(NamedTuple):
     positive_rate: np.ndarray
 
 
+@fill_doc(**_SCORE_DOCS)
 def threshold_curve(y_true, y_score, *, pos_label=None):
     """Precision, recall, F1 and positive rate of the positive class as the threshold moves.
 
@@ -209,12 +236,7 @@ def threshold_curve(y_true, y_score, *, pos_label=None):
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        Class labels, or 0/1 outcomes when ``pos_label`` is None.
-    y_score : array-like of shape (n_samples,)
-        Score or probability of the positive class.
-    pos_label : label, default=None
-        The positive class; by default ``y_true`` must hold 0/1 (or bool) outcomes.
+    {score_parameters}
 
     Returns
     -------
@@ -222,10 +244,7 @@ def threshold_curve(y_true, y_score, *, pos_label=None):
         ``(thresholds, precision, recall, f1, positive_rate)``, thresholds increasing. F1 is 0
         where precision and recall are both 0.
 
-    Raises
-    ------
-    DataError
-        If the inputs differ in length, are empty, hold NaN or infinity, or no row is positive.
+    {score_raises}
 
     Examples
     --------
@@ -294,6 +313,7 @@ class ReliabilityBins(NamedTuple):
         return float(np.sum(counts * gaps) / np.sum(counts)) if counts.sum() else float("nan")
 
 
+@fill_doc(**_BINNING_DOCS)
 def reliability_bins(y_true, y_proba, *, n_bins=10, strategy="uniform", pos_label=None):
     """Bin predicted probabilities and compare each bin's mean with the observed frequency.
 
@@ -304,16 +324,7 @@ def reliability_bins(y_true, y_proba, *, n_bins=10, strategy="uniform", pos_labe
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        Class labels, or 0/1 outcomes when ``pos_label`` is None.
-    y_proba : array-like of shape (n_samples,)
-        Predicted probability of the positive class, in [0, 1].
-    n_bins : int, default=10
-        Number of bins.
-    strategy : {"uniform", "quantile"}, default="uniform"
-        How to place the bin edges.
-    pos_label : label, default=None
-        The positive class; by default ``y_true`` must hold 0/1 (or bool) outcomes.
+    {binning_parameters}
 
     Returns
     -------
@@ -321,12 +332,7 @@ def reliability_bins(y_true, y_proba, *, n_bins=10, strategy="uniform", pos_labe
         ``(bin_low, bin_high, count, mean_predicted, observed)`` of each non-empty bin, with
         ``expected_calibration_error``.
 
-    Raises
-    ------
-    ValueError
-        If ``n_bins`` or ``strategy`` is invalid.
-    DataError
-        If probabilities lie outside [0, 1] or the inputs do not match.
+    {binning_raises}
 
     See Also
     --------
@@ -366,6 +372,7 @@ def reliability_bins(y_true, y_proba, *, n_bins=10, strategy="uniform", pos_labe
                            sums[keep] / total[keep], hits[keep] / total[keep])
 
 
+@fill_doc(**_BINNING_DOCS)
 def expected_calibration_error(y_true, y_proba, *, n_bins=10, strategy="uniform",
                                pos_label=None):
     """Return the expected calibration error (ECE) of binary probabilities.
@@ -376,28 +383,14 @@ def expected_calibration_error(y_true, y_proba, *, n_bins=10, strategy="uniform"
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        Class labels, or 0/1 outcomes when ``pos_label`` is None.
-    y_proba : array-like of shape (n_samples,)
-        Predicted probability of the positive class, in [0, 1].
-    n_bins : int, default=10
-        Number of bins.
-    strategy : {"uniform", "quantile"}, default="uniform"
-        How to place the bin edges.
-    pos_label : label, default=None
-        The positive class; by default ``y_true`` must hold 0/1 (or bool) outcomes.
+    {binning_parameters}
 
     Returns
     -------
     float
         In [0, 1]; 0 is perfect calibration (lower is better).
 
-    Raises
-    ------
-    ValueError
-        If ``n_bins`` or ``strategy`` is invalid.
-    DataError
-        If probabilities lie outside [0, 1] or the inputs do not match.
+    {binning_raises}
 
     Examples
     --------
