@@ -8,6 +8,7 @@ must sum to one (within 1e-6): anything else raises instead of producing a meani
 
 import numpy as np
 
+from .._utils._docstrings import fill_doc
 from ._validation import (
     binary_truth,
     check_columns,
@@ -19,6 +20,18 @@ from ._validation import (
     positive_column,
     resolve_score_target,
 )
+
+# y_true, y_proba, labels and pos_label of both losses, written once
+_PROBA_PARAMETERS = """y_true : array-like of shape (n_samples,)
+        True class labels.
+    y_proba : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Predicted probabilities: of the positive class (1-D) or of each class in the order of
+        ``labels`` (2-D, rows summing to one).
+    labels : array-like, default=None
+        The class of each column of ``y_proba`` (a classifier's ``classes_``); by default the
+        sorted classes of ``y_true``. With a 1-D ``y_proba``, the two classes of the problem.
+    pos_label : int, str or bool, default=None
+        Positive class of a 1-D ``y_proba``; by default the greater of the two labels."""
 
 
 def _truth_and_proba(y_true, y_proba, labels, pos_label):
@@ -43,6 +56,7 @@ def _truth_and_proba(y_true, y_proba, labels, pos_label):
     return truth, proba
 
 
+@fill_doc(proba_parameters=_PROBA_PARAMETERS)
 def brier_score(y_true, y_proba, *, labels=None, pos_label=None):
     """Return the Brier score: the mean squared error of the predicted probabilities.
 
@@ -53,16 +67,7 @@ def brier_score(y_true, y_proba, *, labels=None, pos_label=None):
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True class labels.
-    y_proba : array-like of shape (n_samples,) or (n_samples, n_classes)
-        Predicted probabilities: of the positive class (1-D) or of each class in the order of
-        ``labels`` (2-D, rows summing to one).
-    labels : array-like, default=None
-        The class of each column of ``y_proba`` (a classifier's ``classes_``); by default the
-        sorted classes of ``y_true``. With a 1-D ``y_proba``, the two classes of the problem.
-    pos_label : int, str or bool, default=None
-        Positive class of a 1-D ``y_proba``; by default the greater of the two labels.
+    {proba_parameters}
 
     Returns
     -------
@@ -89,21 +94,13 @@ def brier_score(y_true, y_proba, *, labels=None, pos_label=None):
     return score / 2.0 if proba.shape[1] == 2 else score
 
 
+@fill_doc(proba_parameters=_PROBA_PARAMETERS)
 def log_loss(y_true, y_proba, *, labels=None, pos_label=None, eps="auto"):
     """Return the log loss (cross-entropy): ``-mean_i log p_i[y_i]``.
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True class labels.
-    y_proba : array-like of shape (n_samples,) or (n_samples, n_classes)
-        Predicted probabilities: of the positive class (1-D) or of each class in the order of
-        ``labels`` (2-D, rows summing to one).
-    labels : array-like, default=None
-        The class of each column of ``y_proba`` (a classifier's ``classes_``); by default the
-        sorted classes of ``y_true``. With a 1-D ``y_proba``, the two classes of the problem.
-    pos_label : int, str or bool, default=None
-        Positive class of a 1-D ``y_proba``; by default the greater of the two labels.
+    {proba_parameters}
     eps : "auto" or float, default="auto"
         Probabilities are clipped to ``[eps, 1 - eps]`` so that a confident mistake costs a
         large but finite loss. "auto" is the float64 machine epsilon (about 2.2e-16), as in

@@ -11,6 +11,7 @@ import numpy as np
 
 from unskew.exceptions import DataError
 
+from .._utils._docstrings import fill_doc
 from ._curves import _binary_counts, _step_area
 from ._validation import (
     as_python,
@@ -82,6 +83,19 @@ def _score_metric(binary_metric, metric, y_true, y_score, labels, pos_label, nee
     return float(np.mean([binary_metric(t == c, score[:, k]) for k, c in enumerate(classes)]))
 
 
+# y_true, y_score and labels of both ranking metrics (pos_label differs), written once
+_SCORE_PARAMETERS = """y_true : array-like of shape (n_samples,)
+        True class labels.
+    y_score : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Scores, probabilities or decision values; higher means more likely. 1-D: the score of
+        the positive class of a binary problem. 2-D: one column per class, in the order of
+        ``labels``.
+    labels : array-like, default=None
+        The class of each column of ``y_score`` (a classifier's ``classes_``); by default the
+        sorted classes of ``y_true``. With a 1-D ``y_score``, the two classes of the problem."""
+
+
+@fill_doc(score_parameters=_SCORE_PARAMETERS)
 def average_precision(y_true, y_score, *, labels=None, pos_label=None):
     """Return the average precision, the step-wise area under the precision-recall curve.
 
@@ -91,15 +105,7 @@ def average_precision(y_true, y_score, *, labels=None, pos_label=None):
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True class labels.
-    y_score : array-like of shape (n_samples,) or (n_samples, n_classes)
-        Scores, probabilities or decision values; higher means more likely. 1-D: the score of
-        the positive class of a binary problem. 2-D: one column per class, in the order of
-        ``labels``.
-    labels : array-like, default=None
-        The class of each column of ``y_score`` (a classifier's ``classes_``); by default the
-        sorted classes of ``y_true``. With a 1-D ``y_score``, the two classes of the problem.
+    {score_parameters}
     pos_label : int, str or bool, default=None
         Positive class of a binary problem; by default the greater of the two labels (the one
         whose probability is ``predict_proba(X)[:, 1]``).
@@ -141,6 +147,7 @@ def average_precision(y_true, y_score, *, labels=None, pos_label=None):
     )
 
 
+@fill_doc(score_parameters=_SCORE_PARAMETERS)
 def roc_auc(y_true, y_score, *, labels=None, pos_label=None):
     """Return the area under the ROC curve: the chance that a positive outranks a negative.
 
@@ -149,15 +156,7 @@ def roc_auc(y_true, y_score, *, labels=None, pos_label=None):
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True class labels.
-    y_score : array-like of shape (n_samples,) or (n_samples, n_classes)
-        Scores, probabilities or decision values; higher means more likely. 1-D: the score of
-        the positive class of a binary problem. 2-D: one column per class, in the order of
-        ``labels``.
-    labels : array-like, default=None
-        The class of each column of ``y_score`` (a classifier's ``classes_``); by default the
-        sorted classes of ``y_true``. With a 1-D ``y_score``, the two classes of the problem.
+    {score_parameters}
     pos_label : int, str or bool, default=None
         Positive class of a binary problem; by default the greater of the two labels.
 
