@@ -1,11 +1,15 @@
 """Exceptions raised by unskew.
 
-Every error unskew raises on bad input derives from :class:`UnskewError`, and the ones about the
-user's data also derive from :class:`ValueError`, so ``except ValueError`` keeps working for code
-written against scikit-learn.
+Every error unskew raises on bad input derives from :class:`UnskewError`. The ones about the
+user's data (:class:`DataError`) also derive from :class:`ValueError`, and the ones about a
+parameter (:class:`ParameterError`) from scikit-learn's ``InvalidParameterError``, so from both
+:class:`ValueError` and :class:`TypeError`: ``except ValueError`` keeps working for code written
+against scikit-learn and imbalanced-learn.
 """
 
-__all__ = ["DataError", "MissingExtraError", "StructureError", "UnskewError"]
+# ParameterError is served by the module __getattr__ at the end
+__all__ = ["DataError", "MissingExtraError", "ParameterError", "StructureError",  # noqa: F822
+           "UnskewError"]
 
 
 class UnskewError(Exception):
@@ -57,3 +61,14 @@ class MissingExtraError(UnskewError, ImportError):
     >>> issubclass(MissingExtraError, ImportError)
     True
     """
+
+
+def __getattr__(name):
+    # ParameterError derives from scikit-learn's InvalidParameterError, so it is defined beside
+    # the validation that raises it and loaded on first use: importing this module (the command
+    # line does, before any command runs) stays free of scikit-learn.
+    if name == "ParameterError":
+        from ._utils._validation import ParameterError
+
+        return ParameterError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

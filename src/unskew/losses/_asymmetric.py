@@ -7,11 +7,11 @@ import math
 import torch
 import torch.nn.functional as F
 
+from .._utils._validation import check_number
 from ._base import _ImbalanceLoss
 from ._validation import (
     check_binary_target,
     check_logits,
-    check_number,
     check_reduction,
     modulating_factor,
 )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from torch import nn
 
-from ._validation import as_float_vector, check_number, is_scalar
+from .._utils._validation import check_number
+from ._validation import as_float_vector, is_scalar
 
 
 class _ImbalanceLoss(nn.Module):

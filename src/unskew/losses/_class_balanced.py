@@ -5,16 +5,15 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from .._utils._validation import check_number, parameter_error
 from ..weights import weights_from_counts
 from ._base import _ImbalanceLoss
 from ._validation import (
     check_class_target,
     check_ignore_index,
-    check_number,
     check_reduction,
     class_vector,
     counts_array,
-    parameter_error,
     reduce_rows,
     target_log_prob,
 )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from torch import nn
 
+from .._utils._validation import check_number
 from ._base import _ImbalanceLoss
-from ._validation import as_float_vector, check_ignore_index, check_number, check_reduction
+from ._validation import as_float_vector, check_ignore_index, check_reduction
 
 
 class CrossEntropyLoss(nn.CrossEntropyLoss):

@@ -12,18 +12,17 @@ from itertools import pairwise
 import torch
 import torch.nn.functional as F
 
+from .._utils._validation import check_number, parameter_error
 from ._base import _ImbalanceLoss, as_module_scalar_or_vector
 from ._validation import (
     check_binary_target,
     check_class_target,
     check_ignore_index,
     check_logits,
-    check_number,
     check_reduction,
     class_vector,
     is_scalar,
     modulating_factor,
-    parameter_error,
     reduce_rows,
     target_log_prob,
 )

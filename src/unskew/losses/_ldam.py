@@ -9,16 +9,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .._utils._validation import check_number
 from ._base import _ImbalanceLoss
 from ._class_balanced import class_balanced_weights
 from ._validation import (
     check_class_target,
     check_ignore_index,
-    check_number,
     check_reduction,
     class_vector,
     counts_array,
-    parameter_error,
     reduce_rows,
     target_log_prob,
 )
@@ -149,11 +148,8 @@ def drw_weights(class_counts, epoch: int, n_epochs: int, *, start: float = 0.8,
     (True, False)
     """
     func = "drw_weights"
-    for name, value in (("epoch", epoch), ("n_epochs", n_epochs)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise parameter_error(func, name, "an int >= 0", value)
-    if n_epochs < 1:
-        raise parameter_error(func, "n_epochs", "an int >= 1", n_epochs)
+    epoch = check_number(epoch, "epoch", func, kind="int", low=0)
+    n_epochs = check_number(n_epochs, "n_epochs", func, kind="int", low=1)
     start = check_number(start, "start", func, low=0, high=1)
     if epoch < math.ceil(start * n_epochs - 1e-9):  # the float 0.8 * 200 is 160.00000000000003
         counts_array(class_counts, func)  # still report bad counts early
@@ -231,11 +227,10 @@ class NormedLinear(nn.Module):
 
     def __init__(self, in_features: int, out_features: int):
         super().__init__()
-        for name, value in (("in_features", in_features), ("out_features", out_features)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise parameter_error("NormedLinear", name, "an int >= 1", value)
-        self.in_features = in_features
-        self.out_features = out_features
+        self.in_features = check_number(in_features, "in_features", "NormedLinear", kind="int",
+                                        low=1)
+        self.out_features = check_number(out_features, "out_features", "NormedLinear",
+                                         kind="int", low=1)
         self.weight = nn.Parameter(torch.empty(out_features, in_features))
         self.reset_parameters()
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import torch
 
+from .._utils._validation import check_number
 from ._base import _ImbalanceLoss
 from ._validation import (
     check_class_target,
     check_ignore_index,
-    check_number,
     check_reduction,
     class_vector,
     counts_array,

@@ -2,20 +2,38 @@
 
 Tensor problems (shapes, dtypes, devices, labels out of range) raise
 :class:`~unskew.exceptions.DataError` naming both shapes or the offending value; bad
-hyper-parameters raise :class:`ValueError` / :class:`TypeError` naming the parameter, the loss,
-what is allowed and what was given.
+hyper-parameters raise :class:`~unskew.exceptions.ParameterError` (a ``ValueError`` and a
+``TypeError``) naming the parameter, the loss, what is allowed and what was given, through the
+template and :func:`~unskew._utils._validation.check_number` every room shares.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .._utils._validation import ParameterError, parameter_error
 from ..exceptions import DataError
+
+__all__ = [
+    "REDUCTIONS",
+    "as_float_vector",
+    "check_binary_target",
+    "check_class_target",
+    "check_ignore_index",
+    "check_logits",
+    "check_reduction",
+    "check_same_device",
+    "class_vector",
+    "counts_array",
+    "is_scalar",
+    "modulating_factor",
+    "reduce_rows",
+    "target_log_prob",
+]
 
 REDUCTIONS = ("none", "mean", "sum")
 
@@ -24,19 +42,8 @@ def _shape(t: torch.Tensor) -> str:
     return "(" + ", ".join(str(s) for s in t.shape) + ("," if t.dim() == 1 else "") + ")"
 
 
-def parameter_error(func: str, name: str, allowed: str, value) -> ValueError:
-    """The one :class:`ValueError` for a bad hyper-parameter: which, of what, allowed, given.
-
-    Examples
-    --------
-    >>> parameter_error("focal_loss", "gamma", "a finite number >= 0", -1.0)
-    ValueError("The 'gamma' parameter of focal_loss must be a finite number >= 0; got -1.0.")
-    """
-    return ValueError(f"The {name!r} parameter of {func} must be {allowed}; got {value!r}.")
-
-
 def check_reduction(reduction, func: str) -> str:
-    """Return ``reduction`` if it is one of ``"none" | "mean" | "sum"``, else raise ``ValueError``.
+    """Return ``reduction`` if it is ``"none"``, ``"mean"`` or ``"sum"``, else raise ``ParameterError``.
 
     Examples
     --------
@@ -61,38 +68,6 @@ def is_scalar(value) -> bool:
     if isinstance(value, torch.Tensor):
         return value.dim() == 0 and value.dtype != torch.bool
     return isinstance(value, (int, float, np.integer, np.floating))
-
-
-def check_number(value, name: str, func: str, *, low: float | None = None,
-                 high: float | None = None, low_open: bool = False, high_open: bool = False) -> float:
-    """Return ``value`` as a float if it is a finite real number inside the given bounds.
-
-    Examples
-    --------
-    >>> check_number(2, "gamma", "focal_loss", low=0)
-    2.0
-    >>> check_number(1.0, "beta", "class_balanced_loss", low=0, high=1, high_open=True)
-    Traceback (most recent call last):
-    ...
-    ValueError: The 'beta' parameter of class_balanced_loss must be a finite number in [0, 1); got 1.0.
-    """
-    if low is not None and high is not None:
-        allowed = f"a finite number in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-    elif low is not None:
-        allowed = f"a finite number {'>' if low_open else '>='} {low:g}"
-    else:
-        allowed = "a finite number"
-    if not is_scalar(value):
-        raise parameter_error(func, name, allowed, value)
-    x = float(value)
-    ok = math.isfinite(x)
-    if ok and low is not None:
-        ok = x > low if low_open else x >= low
-    if ok and high is not None:
-        ok = x < high if high_open else x <= high
-    if not ok:
-        raise parameter_error(func, name, allowed, value)
-    return x
 
 
 def check_ignore_index(ignore_index, func: str) -> int:
@@ -209,24 +184,25 @@ def as_float_vector(values, name: str, func: str) -> torch.Tensor:
         vec = values.detach().to(torch.float32)
     else:
         if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
-            raise TypeError(
+            raise ParameterError(
                 f"The {name!r} parameter of {func} must be a sequence of per-class numbers or a "
                 f"tensor; got {values!r}."
             )
         try:
             vec = torch.as_tensor(np.asarray(values, dtype=np.float64), dtype=torch.float32)
         except (TypeError, ValueError):
-            raise TypeError(
+            raise ParameterError(
                 f"The {name!r} parameter of {func} must be a sequence of per-class numbers; "
                 f"got {values!r}."
             ) from None
     if vec.dim() != 1 or vec.numel() == 0:
-        raise ValueError(
+        raise ParameterError(
             f"The {name!r} parameter of {func} must be a non-empty 1-D sequence (one value per "
             f"class); got shape {tuple(vec.shape)}."
         )
     if not bool(torch.isfinite(vec).all()):
-        raise ValueError(f"The {name!r} parameter of {func} must be finite; got {vec.tolist()}.")
+        raise ParameterError(f"The {name!r} parameter of {func} must be finite; got "
+                             f"{vec.tolist()}.")
     return vec
 
 
@@ -252,11 +228,9 @@ def class_vector(values, name: str, func: str, logits: torch.Tensor, *,
             f"{name} needs one value per class ({n_classes})"
         )
     if positive and bool((vec <= 0).any()):
-        raise ValueError(f"The {name!r} parameter of {func} must be > 0 for every class; got "
-                         f"{vec.tolist()}.")
+        raise parameter_error(func, name, "> 0 for every class", vec.tolist())
     if nonnegative and bool((vec < 0).any()):
-        raise ValueError(f"The {name!r} parameter of {func} must be >= 0 for every class; got "
-                         f"{vec.tolist()}.")
+        raise parameter_error(func, name, ">= 0 for every class", vec.tolist())
     return vec.to(logits.dtype)
 
 

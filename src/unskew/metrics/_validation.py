@@ -2,67 +2,49 @@
 
 Every function here either returns validated numpy arrays or raises: a
 :class:`~unskew.exceptions.DataError` for bad ``y`` / score inputs (quoting the user's own
-numbers) and a :class:`ValueError` for a bad parameter.
+numbers) and a :class:`~unskew.exceptions.ParameterError` (a ``ValueError``) for a bad
+parameter. The helpers every room shares (``as_python``, ``format_labels``, ``is_real``,
+``parameter_error``, ``check_multilabel``) live in :mod:`unskew._utils._validation`; they are
+re-exported here for the metrics modules.
 """
 
 import numpy as np
 
-from unskew.exceptions import DataError
+from .._utils import _validation as _shared  # its ParameterError loads sklearn only when raised
+from .._utils._validation import (
+    as_python,
+    check_multilabel,
+    format_labels,
+    is_real,
+    parameter_error,
+)
+from ..exceptions import DataError
+
+__all__ = [
+    "PROBA_SUM_ATOL",
+    "as_python",
+    "binary_truth",
+    "check_columns",
+    "check_labels_1d",
+    "check_multilabel",
+    "check_pos_label",
+    "check_proba",
+    "check_same_length",
+    "check_scores",
+    "check_targets",
+    "check_user_labels",
+    "encode",
+    "format_labels",
+    "is_real",
+    "parameter_error",
+    "positive_column",
+    "resolve_labels",
+    "resolve_score_target",
+]
 
 # Absolute tolerance on "each row of a probability matrix sums to one". Loose enough for the
 # float32 output of neural networks (errors around 1e-7), tight enough to catch raw scores.
 PROBA_SUM_ATOL = 1e-6
-
-
-def is_real(value):
-    """True for an int or float (numpy included), False for bools and anything else.
-
-    Examples
-    --------
-    >>> is_real(0.5), is_real(np.int64(2)), is_real(True), is_real("1")
-    (True, True, False, False)
-    """
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
-        value, (bool, np.bool_)
-    )
-
-
-def parameter_error(func, name, allowed, value):
-    """Return the one :class:`ValueError` for a bad parameter: which, of what, allowed, given.
-
-    Examples
-    --------
-    >>> parameter_error("geometric_mean", "correction", "a number in [0, 1]", 2)
-    ValueError("The 'correction' parameter of geometric_mean must be a number in [0, 1]; got 2.")
-    """
-    return ValueError(f"The {name!r} parameter of {func} must be {allowed}; got {value!r}.")
-
-
-def as_python(value):
-    """Return a numpy scalar as the plain Python value, for messages and dict keys.
-
-    Examples
-    --------
-    >>> as_python(np.int64(3)), as_python("a")
-    (3, 'a')
-    """
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def format_labels(labels, limit=10):
-    """Return ``labels`` as a short, readable list for an error message.
-
-    Examples
-    --------
-    >>> format_labels(np.array(["a", "b"]))
-    "['a', 'b']"
-    >>> format_labels(range(12), limit=3)
-    '[0, 1, 2, ... (12 in all)]'
-    """
-    items = [as_python(x) for x in labels]
-    if len(items) > limit:
-        return "[" + ", ".join(repr(x) for x in items[:limit]) + f", ... ({len(items)} in all)]"
-    return "[" + ", ".join(repr(x) for x in items) + "]"
 
 
 def _as_1d(y, name):
@@ -144,12 +126,13 @@ def _as_label_array(arr, kind):
 
 
 def check_pos_label(pos_label, kind):
-    """Raise a :class:`ValueError` if ``pos_label`` is not the same type as the labels."""
+    """Raise a :class:`~unskew.exceptions.ParameterError` if ``pos_label`` is not the same type
+    as the labels."""
     if pos_label is None:
         return
     is_str = isinstance(pos_label, (str, np.str_))
     if is_str != (kind == "string"):
-        raise ValueError(
+        raise _shared.ParameterError(
             f"pos_label={pos_label!r} is a {'string' if is_str else 'number'} but y_true holds "
             f"{kind}s; pos_label must be one of the class labels."
         )
@@ -188,24 +171,24 @@ def check_user_labels(labels, kind, name_of_y="y_true"):
     >>> check_user_labels(["a", 1], "string")
     Traceback (most recent call last):
     ...
-    ValueError: labels mixes strings and numbers (e.g. 'a' and 1); use one type for all class labels.
+    unskew.exceptions.ParameterError: labels mixes strings and numbers (e.g. 'a' and 1); use one type for all class labels.
     """
     arr = np.asarray(labels, dtype=object if _looks_mixed(labels) else None)
     if arr.ndim != 1 or arr.shape[0] == 0:
-        raise ValueError(f"labels must be a non-empty 1-D list of class labels; got {labels!r}.")
+        raise _shared.ParameterError(f"labels must be a non-empty 1-D list of class labels; got {labels!r}.")
     try:
         labels_kind = _label_kind(arr, "labels")
-    except DataError as exc:  # a parameter problem, so a plain ValueError
-        raise ValueError(str(exc)) from None
+    except DataError as exc:  # a parameter problem, not a data one
+        raise _shared.ParameterError(str(exc)) from None
     if labels_kind != kind:
-        raise ValueError(
+        raise _shared.ParameterError(
             f"labels holds {labels_kind}s but {name_of_y} holds {kind}s; "
             f"labels must use the same type as {name_of_y}."
         )
     arr = _as_label_array(arr, labels_kind)
     uniq, counts = np.unique(arr, return_counts=True)
     if (counts > 1).any():
-        raise ValueError(f"labels must be unique; repeated: {format_labels(uniq[counts > 1])}.")
+        raise _shared.ParameterError(f"labels must be unique; repeated: {format_labels(uniq[counts > 1])}.")
     return arr
 
 
@@ -368,7 +351,7 @@ def binary_truth(t, classes, pos_label, labels_given, name="y_score"):
         known = encode(np.asarray([pos_label]), classes)[0] >= 0
         # without labels=, y_true may hold only the negative class: pos_label is then unseen
         if not known and (labels_given or classes.shape[0] > 1):
-            raise ValueError(
+            raise _shared.ParameterError(
                 f"pos_label={pos_label!r} is not one of the classes {format_labels(classes)}."
             )
         if classes.shape[0] > 2:
@@ -400,7 +383,7 @@ def positive_column(classes, pos_label):
         return int(np.argmax(classes == np.sort(classes)[-1]))
     index = encode(np.asarray([pos_label]), classes)[0]
     if index < 0:
-        raise ValueError(
+        raise _shared.ParameterError(
             f"pos_label={pos_label!r} is not one of the classes {format_labels(classes)}."
         )
     return int(index)
@@ -418,37 +401,3 @@ def check_columns(classes, n_columns, labels, name="y_score"):
             f"{name} has {n_columns} columns but there are {classes.shape[0]} classes "
             f"{format_labels(classes)}{hint}."
         )
-
-
-def check_multilabel(y, name):
-    """Validate a 2-D 0/1 indicator matrix; return it as a boolean array.
-
-    Examples
-    --------
-    >>> check_multilabel([[1, 0], [0, 1]], "y_true").dtype
-    dtype('bool')
-    >>> check_multilabel([[2, 0]], "y_true")
-    Traceback (most recent call last):
-    ...
-    unskew.exceptions.DataError: y_true must be a 0/1 indicator matrix; found values [2].
-    """
-    if hasattr(y, "toarray"):
-        y = y.toarray()
-    arr = np.asarray(y)
-    if arr.ndim != 2:
-        raise DataError(
-            f"{name} must be a 2-D (n_samples, n_labels) 0/1 indicator matrix; "
-            f"got an array of shape {arr.shape}."
-        )
-    if arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise DataError(f"{name} is empty (shape {arr.shape}); metrics need at least one sample.")
-    if arr.dtype.kind not in "biuf":
-        raise DataError(f"{name} must hold 0/1 numbers or booleans; got dtype {arr.dtype}.")
-    if arr.dtype.kind == "f" and np.isnan(arr).any():
-        raise DataError(f"{name} contains NaN at {int(np.isnan(arr).sum())} position(s).")
-    bad = (arr != 0) & (arr != 1)
-    if bad.any():
-        raise DataError(
-            f"{name} must be a 0/1 indicator matrix; found values {format_labels(np.unique(arr[bad]))}."
-        )
-    return arr.astype(bool)
