@@ -13,6 +13,7 @@ import numpy as np
 
 from unskew.exceptions import DataError
 
+from .._utils._docstrings import fill_doc
 from ._validation import (
     check_targets,
     encode,
@@ -21,6 +22,16 @@ from ._validation import (
     parameter_error,
     resolve_labels,
 )
+
+# y_true and y_pred of every label metric, written once (in full where a reader starts)
+_Y_PARAMETERS_IN_FULL = """y_true : array-like of shape (n_samples,)
+        True class labels (numbers or strings; a list, numpy array or pandas Series).
+    y_pred : array-like of shape (n_samples,)
+        Predicted class labels, same type as ``y_true``."""
+_Y_PARAMETERS = """y_true : array-like of shape (n_samples,)
+        True class labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted class labels."""
 
 
 def _class_counts(y_true, y_pred, labels=None):
@@ -49,15 +60,13 @@ def _divide(num, den):
     return out
 
 
+@fill_doc(y_parameters=_Y_PARAMETERS_IN_FULL)
 def confusion_matrix(y_true, y_pred, *, labels=None):
     """Count the samples of each true class (rows) predicted as each class (columns).
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True class labels (numbers or strings; a list, numpy array or pandas Series).
-    y_pred : array-like of shape (n_samples,)
-        Predicted class labels, same type as ``y_true``.
+    {y_parameters}
     labels : array-like of shape (n_classes,), default=None
         Classes to show, in this order. Samples whose true or predicted class is not in
         ``labels`` are left out. By default the sorted union of the classes in ``y_true`` and
@@ -169,15 +178,13 @@ class PerClassReport:
         return frame
 
 
+@fill_doc(y_parameters=_Y_PARAMETERS_IN_FULL)
 def per_class_report(y_true, y_pred, *, labels=None):
     """Compute precision, recall, F1, support and number of predictions of each class.
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True class labels (numbers or strings; a list, numpy array or pandas Series).
-    y_pred : array-like of shape (n_samples,)
-        Predicted class labels, same type as ``y_true``.
+    {y_parameters}
     labels : array-like, default=None
         Classes to report, in this order; by default the sorted union of ``y_true`` and
         ``y_pred``. Counts always use every sample.
@@ -216,6 +223,7 @@ def per_class_report(y_true, y_pred, *, labels=None):
     )
 
 
+@fill_doc(y_parameters=_Y_PARAMETERS)
 def precision_recall_f1_support(y_true, y_pred, *, labels=None):
     """Return per-class ``(precision, recall, f1, support)`` arrays.
 
@@ -224,10 +232,7 @@ def precision_recall_f1_support(y_true, y_pred, *, labels=None):
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True class labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted class labels.
+    {y_parameters}
     labels : array-like, default=None
         Classes to report, in this order; by default the sorted union of both inputs.
 
@@ -251,6 +256,7 @@ def precision_recall_f1_support(y_true, y_pred, *, labels=None):
     return r.precision, r.recall, r.f1, r.support
 
 
+@fill_doc(y_parameters=_Y_PARAMETERS)
 def accuracy(y_true, y_pred):
     """Return the fraction of samples whose predicted class is the true class.
 
@@ -259,10 +265,7 @@ def accuracy(y_true, y_pred):
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True class labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted class labels.
+    {y_parameters}
 
     Returns
     -------
@@ -279,6 +282,7 @@ def accuracy(y_true, y_pred):
     return float(np.mean(t == p))
 
 
+@fill_doc(y_parameters=_Y_PARAMETERS)
 def macro_f1(y_true, y_pred, *, labels=None):
     """Return the unweighted mean of the per-class F1 scores.
 
@@ -286,10 +290,7 @@ def macro_f1(y_true, y_pred, *, labels=None):
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True class labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted class labels.
+    {y_parameters}
     labels : array-like, default=None
         Classes to average over; by default the sorted union of both inputs, so a class that
         is predicted but absent from ``y_true`` enters with F1 0.0 (as in scikit-learn).
@@ -308,15 +309,13 @@ def macro_f1(y_true, y_pred, *, labels=None):
     return float(np.mean(per_class_report(y_true, y_pred, labels=labels).f1))
 
 
+@fill_doc(y_parameters=_Y_PARAMETERS)
 def weighted_f1(y_true, y_pred, *, labels=None):
     """Return the mean of the per-class F1 scores weighted by class support.
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True class labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted class labels.
+    {y_parameters}
     labels : array-like, default=None
         Classes to average over; by default the sorted union of both inputs.
 
@@ -337,6 +336,7 @@ def weighted_f1(y_true, y_pred, *, labels=None):
     return float(r.f1 @ r.support / total) if total > 0 else 0.0
 
 
+@fill_doc(y_parameters=_Y_PARAMETERS)
 def micro_f1(y_true, y_pred, *, labels=None):
     """Return F1 of the pooled counts of all classes.
 
@@ -345,10 +345,7 @@ def micro_f1(y_true, y_pred, *, labels=None):
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True class labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted class labels.
+    {y_parameters}
     labels : array-like, default=None
         Classes to pool; by default the sorted union of both inputs.
 
@@ -384,15 +381,13 @@ def _recalls_of_present_classes(y_true, y_pred, metric):
     return classes[present], tp[present] / n_true[present]
 
 
+@fill_doc(y_parameters=_Y_PARAMETERS)
 def balanced_accuracy(y_true, y_pred, *, adjusted=False):
     """Return the mean of the per-class recalls over the classes present in ``y_true``.
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True class labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted class labels.
+    {y_parameters}
     adjusted : bool, default=False
         If True, rescale so that chance level (``1 / n_classes``) scores 0 and a perfect
         prediction 1: ``(score - 1/C) / (1 - 1/C)``, with ``C`` the classes in ``y_true``.
@@ -439,6 +434,7 @@ def balanced_accuracy(y_true, y_pred, *, adjusted=False):
     return score
 
 
+@fill_doc(y_parameters=_Y_PARAMETERS)
 def geometric_mean(y_true, y_pred, *, correction=0.0):
     """Return the geometric mean of the per-class recalls (G-mean).
 
@@ -447,10 +443,7 @@ def geometric_mean(y_true, y_pred, *, correction=0.0):
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True class labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted class labels.
+    {y_parameters}
     correction : float, default=0.0
         Value in [0, 1] that replaces a recall of exactly 0, so that a single missed class
         does not zero the score (imbalanced-learn's ``correction``; e.g. 0.001).
@@ -488,6 +481,7 @@ def geometric_mean(y_true, y_pred, *, correction=0.0):
     return float(np.exp(np.mean(np.log(recall))))
 
 
+@fill_doc(y_parameters=_Y_PARAMETERS)
 def matthews_corrcoef(y_true, y_pred):
     """Return the Matthews correlation coefficient (multi-class form of Gorodkin, 2004).
 
@@ -498,10 +492,7 @@ def matthews_corrcoef(y_true, y_pred):
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True class labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted class labels.
+    {y_parameters}
 
     Returns
     -------
