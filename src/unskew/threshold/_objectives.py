@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.metrics import make_scorer
 
 from .._utils._text import did_you_mean
+from .._utils._validation import check_number
 from ..metrics import (
     METRICS,
     balanced_accuracy,
@@ -24,7 +25,6 @@ from ..metrics import (
     precision_recall_f1_support,
     recall_at_precision,
 )
-from ..metrics._validation import is_real, parameter_error
 
 __all__ = ["BINARY_OBJECTIVES", "expected_cost", "precision_at_recall", "recall_at_precision",
            "threshold_scorer"]
@@ -36,11 +36,6 @@ BINARY_OBJECTIVES = ("f1", "balanced_accuracy", "gmean", "recall@precision",
 # G-mean is 0 as soon as one class has recall 0; this stand-in for a zero recall breaks the
 # resulting plateaus while searching (imbalanced-learn's ``correction``)
 _GMEAN_TIEBREAK = 1e-3
-
-
-def _check_floor(value, name, func):
-    if not (is_real(value) and 0.0 <= value <= 1.0):
-        raise parameter_error(func, name, "a number in [0, 1]", value)
 
 
 # binary scorer functions: TunedThresholdClassifierCV hands every scorer a ``pos_label``
@@ -114,13 +109,14 @@ def threshold_scorer(objective, *, pos_label, min_precision=None, min_recall=Non
     if objective == "gmean":
         return make_scorer(_gmean, pos_label=pos_label)
     if objective == "recall@precision":
-        _check_floor(min_precision, "min_precision", who + "(objective='recall@precision')")
-        return make_scorer(recall_at_precision, pos_label=pos_label,
-                           min_precision=float(min_precision))
+        floor = check_number(min_precision, "min_precision",
+                             who + "(objective='recall@precision')", low=0, high=1,
+                             description="a number in [0, 1]")
+        return make_scorer(recall_at_precision, pos_label=pos_label, min_precision=floor)
     if objective == "precision@recall":
-        _check_floor(min_recall, "min_recall", who + "(objective='precision@recall')")
-        return make_scorer(precision_at_recall, pos_label=pos_label,
-                           min_recall=float(min_recall))
+        floor = check_number(min_recall, "min_recall", who + "(objective='precision@recall')",
+                             low=0, high=1, description="a number in [0, 1]")
+        return make_scorer(precision_at_recall, pos_label=pos_label, min_recall=floor)
     if objective == "cost":
         if cost_matrix is None:
             raise ValueError(f"{who}(objective='cost') needs a cost_matrix.")
