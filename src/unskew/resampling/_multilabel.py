@@ -19,8 +19,8 @@ from sklearn.utils import check_consistent_length, check_random_state
 from sklearn.utils.validation import validate_data
 
 from .._neighbors import NeighborIndex
+from .._utils._validation import check_multilabel
 from ..exceptions import DataError
-from ..metrics._validation import check_multilabel
 from ._base import check_sample_weight
 from ._filters import check_2d, check_finite
 

@@ -8,6 +8,10 @@ fold to fold, a direct reading of how trustworthy the tuned threshold is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from numbers import Integral, Real
+from typing import ClassVar
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
@@ -15,10 +19,18 @@ from sklearn.utils import _safe_indexing, indexable
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
+from .._utils._validation import (
+    HasMethods,
+    Interval,
+    ParameterError,
+    ParamsValidationMixin,
+    StrOptions,
+    as_python,
+    check_folds,
+    format_labels,
+)
 from ..exceptions import DataError
-from ..metrics._validation import as_python, format_labels
 from ._common import (
-    check_cv,
     check_target,
     copy_feature_attrs,
     default_estimator,
@@ -39,7 +51,8 @@ def _estimator_has(method):
     return check
 
 
-class BinaryThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+class BinaryThresholdClassifier(ParamsValidationMixin, MetaEstimatorMixin, ClassifierMixin,
+                                BaseEstimator):
     """Tune the decision threshold of a binary classifier for an imbalance-aware objective.
 
     ``fit`` runs scikit-learn's :class:`~sklearn.model_selection.TunedThresholdClassifierCV`
@@ -112,6 +125,19 @@ class BinaryThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
     ('fraud', True, (3,))
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "estimator": [None, HasMethods(["fit"])],
+        "objective": [StrOptions(BINARY_OBJECTIVES)],
+        "pos_label": [None, str, Real, "boolean"],
+        "min_precision": [None, Interval(Real, 0, 1, closed="both")],
+        "min_recall": [None, Interval(Real, 0, 1, closed="both")],
+        "cost_matrix": [None, "array-like", Mapping],
+        "cv": [Interval(Integral, 2, None, closed="left")],
+        "thresholds": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "random_state": ["random_state"],
+        "fold_spread": ["boolean"],
+    }
+
     def __init__(self, estimator=None, *, objective="f1", pos_label=None, min_precision=None,
                  min_recall=None, cost_matrix=None, cv=5, thresholds=100, random_state=None,
                  fold_spread=True):
@@ -141,8 +167,8 @@ class BinaryThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         self : BinaryThresholdClassifier
             Fitted.
         """
+        self._validate_params()
         who = type(self).__name__
-        cv = check_cv(self.cv, who)
         self._check_objective(who)
         y, classes, counts = check_target(y, who)
         if classes.shape[0] != 2:
@@ -156,8 +182,8 @@ class BinaryThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         else:
             hits = np.flatnonzero(classes == self.pos_label)
             if hits.size == 0:
-                raise ValueError(f"The 'pos_label' of {who} is {self.pos_label!r}, not one of "
-                                 f"the classes {format_labels(classes)}.")
+                raise ParameterError(f"The 'pos_label' of {who} is {self.pos_label!r}, not one "
+                                     f"of the classes {format_labels(classes)}.")
             pos = int(hits[0])
         pos_label = as_python(classes[pos])
         estimator = default_estimator(self.estimator)
@@ -165,13 +191,7 @@ class BinaryThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         scorer = threshold_scorer(self.objective, pos_label=pos_label,
                                   min_precision=self.min_precision, min_recall=self.min_recall,
                                   cost_matrix=self.cost_matrix, labels=classes)
-        smallest = int(counts.min())
-        if smallest < 2:
-            raise DataError(
-                f"{who} tunes its threshold by cross-validation and needs at least 2 rows of "
-                f"each class; class {as_python(classes[np.argmin(counts)])!r} has {smallest}."
-            )
-        n_splits = min(cv, smallest)
+        n_splits = check_folds(y, self.cv, who)
         X = indexable(X)[0]  # lists, sparse matrices of any format
         folds = list(StratifiedKFold(n_splits=n_splits, shuffle=True,
                                      random_state=self.random_state).split(np.zeros(len(y)), y))
@@ -209,12 +229,12 @@ class BinaryThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         return self
 
     def _check_objective(self, who):
-        if self.objective not in BINARY_OBJECTIVES:
-            return  # threshold_scorer names the options
+        # a cross-parameter rule, beyond what the constraints say
         needs = {"recall@precision": "min_precision", "precision@recall": "min_recall",
                  "cost": "cost_matrix"}.get(self.objective)
         if needs is not None and getattr(self, needs) is None:
-            raise ValueError(f"{who}(objective={self.objective!r}) needs {needs}=; it is None.")
+            raise ParameterError(f"{who}(objective={self.objective!r}) needs {needs}=; it is "
+                                 "None.")
 
     @property
     def threshold_(self):

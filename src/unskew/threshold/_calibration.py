@@ -17,15 +17,28 @@ wrapper around it because it would add nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
+from .._utils._validation import (
+    HasMethods,
+    ParamsValidationMixin,
+    StrOptions,
+    as_python,
+    format_labels,
+)
 from ..exceptions import DataError
-from ..metrics._validation import as_python, format_labels
 from ..weights import class_priors, weights_from_counts
-from ._common import check_target, copy_feature_attrs, default_estimator, inner_input_tags
+from ._common import (
+    check_priors,
+    check_target,
+    copy_feature_attrs,
+    default_estimator,
+    inner_input_tags,
+)
 
 __all__ = ["PriorCorrection", "effective_class_counts"]
 
@@ -111,25 +124,7 @@ def effective_class_counts(fitted, X, y, classes=None):
     return counts, "; ".join(sources) or "training counts"
 
 
-def _priors_param(value, classes, name, who):
-    if isinstance(value, Mapping):
-        keys = [as_python(c) for c in classes]
-        missing = [k for k in keys if k not in value]
-        if missing:
-            raise ValueError(f"The {name!r} of {who} lack classes {format_labels(missing)}; give "
-                             f"one per class of {format_labels(keys)}.")
-        priors = np.array([value[k] for k in keys], dtype=np.float64)
-    else:
-        priors = np.asarray(value, dtype=np.float64)
-        if priors.shape != classes.shape:
-            raise ValueError(f"The {name!r} of {who} must have shape {classes.shape}, one per "
-                             f"class {format_labels(classes)}; got shape {priors.shape}.")
-    if not (np.isfinite(priors).all() and (priors > 0).all()):
-        raise ValueError(f"The {name!r} of {who} must be finite and > 0; got {priors.tolist()}.")
-    return priors / priors.sum()
-
-
-class PriorCorrection(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+class PriorCorrection(ParamsValidationMixin, MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """Correct a classifier's probabilities for the class shares it was trained on.
 
     Resampling or class weights make a model predict rare classes more often, which is the
@@ -182,6 +177,12 @@ class PriorCorrection(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     True
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "estimator": [None, HasMethods(["fit"])],
+        "train_priors": [StrOptions(("auto",)), "array-like", Mapping],
+        "true_priors": [None, "array-like", Mapping],
+    }
+
     def __init__(self, estimator=None, *, train_priors="auto", true_priors=None):
         self.estimator = estimator
         self.train_priors = train_priors
@@ -202,15 +203,13 @@ class PriorCorrection(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self : PriorCorrection
             Fitted.
         """
+        self._validate_params()
         who = type(self).__name__
         y, classes, _ = check_target(y, who)
         estimator = default_estimator(self.estimator)
         if not hasattr(estimator, "predict_proba"):
             raise TypeError(f"{who} corrects probabilities, but {type(estimator).__name__} has "
                             "no predict_proba.")
-        if isinstance(self.train_priors, str) and self.train_priors != "auto":
-            raise ValueError(f"The 'train_priors' parameter of {who} must be 'auto', an array "
-                             f"or a dict; got {self.train_priors!r}.")
         fitted = clone(estimator).fit(X, y)
         if isinstance(self.train_priors, str):
             counts, source = effective_class_counts(fitted, X, y, classes)
@@ -221,12 +220,12 @@ class PriorCorrection(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 )
             train = counts / counts.sum()
         else:
-            train = _priors_param(self.train_priors, classes, "train_priors", who)
+            train = check_priors(self.train_priors, classes, "train_priors", who)
             source = "given"
         if self.true_priors is None:
             true = np.array(list(class_priors(y, classes=classes).values()))
         else:
-            true = _priors_param(self.true_priors, classes, "true_priors", who)
+            true = check_priors(self.true_priors, classes, "true_priors", who)
         self.estimator_ = fitted
         self.classes_ = classes
         self.train_priors_ = train

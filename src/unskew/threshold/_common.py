@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from numbers import Integral
+from collections.abc import Mapping
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
+from .._utils._validation import ParameterError, as_python, format_labels
 from ..exceptions import DataError
-from ..metrics._validation import format_labels
 
 # log of a zero probability: finite, far below any real log-probability (log(1e-300) ~ -690)
 # and far enough apart from the largest offsets a search can pick
@@ -20,13 +20,6 @@ _LOG_FLOOR = 1e-300
 def default_estimator(estimator):
     """``estimator``, or ``LogisticRegression()`` for ``None`` (as scikit-learn's meta-estimators)."""
     return LogisticRegression() if estimator is None else estimator
-
-
-def check_cv(cv, who):
-    """Validate an integer number of folds >= 2."""
-    if not isinstance(cv, Integral) or isinstance(cv, bool) or cv < 2:
-        raise ValueError(f"The 'cv' parameter of {who} must be an int >= 2; got {cv!r}.")
-    return int(cv)
 
 
 def check_target(y, who, *, min_classes=2):
@@ -48,21 +41,34 @@ def check_target(y, who, *, min_classes=2):
     return y, classes, counts
 
 
-def fold_count(cv, classes, counts, who):
-    """Stratified folds to use: ``cv``, lowered so that every training fold has every class.
+def check_priors(value, classes, name, who):
+    """Return class priors given as an array or ``{class: prior}``, in ``classes`` order, summing 1.
 
-    A class with ``n`` rows lands in every training fold of a stratified ``k``-fold split when
-    ``n >= k``; a class with a single row cannot, so it is refused with the fix.
+    Raises a :class:`~unskew.exceptions.ParameterError` naming the missing classes, both shapes
+    or the offending values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_priors({"a": 3, "b": 1}, np.array(["a", "b"]), "priors", "LogitAdjustedClassifier")
+    array([0.75, 0.25])
     """
-    smallest = int(counts.min())
-    if smallest < 2:
-        rare = classes[counts < 2]
-        raise DataError(
-            f"{who} learns from out-of-fold predictions, so every class needs at least 2 rows "
-            f"(one for a training fold, one for a test fold); classes {format_labels(rare)} have "
-            "1 row. Drop or merge those classes, or collect more rows."
-        )
-    return min(cv, smallest)
+    if isinstance(value, Mapping):
+        keys = [as_python(c) for c in classes]
+        missing = [k for k in keys if k not in value]
+        if missing:
+            raise ParameterError(f"The {name!r} of {who} lack classes {format_labels(missing)}; "
+                                 f"give one prior per class of {format_labels(keys)}.")
+        priors = np.array([value[k] for k in keys], dtype=np.float64)
+    else:
+        priors = np.asarray(value, dtype=np.float64)
+        if priors.shape != classes.shape:
+            raise ParameterError(f"The {name!r} of {who} must have shape {classes.shape}, one per "
+                                 f"class {format_labels(classes)}; got shape {priors.shape}.")
+    if not (np.isfinite(priors).all() and (priors > 0).all()):
+        raise ParameterError(f"The {name!r} of {who} must be finite and > 0; got "
+                             f"{priors.tolist()}.")
+    return priors / priors.sum()
 
 
 def response_method_of(estimator, who):

@@ -9,17 +9,26 @@ is usually 0. Costs must be finite and >= 0.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from numbers import Integral
+from typing import ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.utils.validation import check_is_fitted
 
+from .._utils._validation import (
+    HasMethods,
+    Interval,
+    ParamsValidationMixin,
+    StrOptions,
+    as_python,
+    format_labels,
+    validate_params,
+)
 from ..metrics import check_cost_matrix
-from ..metrics._validation import as_python, format_labels
 from ..weights import class_counts
 from ._common import (
-    check_cv,
     check_target,
     copy_feature_attrs,
     default_estimator,
@@ -28,8 +37,6 @@ from ._common import (
 
 __all__ = ["CostSensitiveClassifier", "bayes_minimum_risk", "check_cost_matrix",
            "cost_to_class_weights"]
-
-_CALIBRATIONS = (None, "sigmoid", "isotonic")
 
 
 def bayes_minimum_risk(proba, cost_matrix):
@@ -98,8 +105,9 @@ def cost_to_class_weights(cost_matrix, classes=None, *, y=None, reduce="sum"):
     Raises
     ------
     ValueError
-        If ``reduce`` is unknown, the cost matrix is invalid, or a class would get a weight
-        <= 0 (all its errors cost no more than its correct decision).
+        If ``reduce`` is unknown (a :class:`~unskew.exceptions.ParameterError`), the cost matrix
+        is invalid, or a class would get a weight <= 0 (all its errors cost no more than its
+        correct decision).
 
     Examples
     --------
@@ -112,10 +120,7 @@ def cost_to_class_weights(cost_matrix, classes=None, *, y=None, reduce="sum"):
     10.0
     """
     who = "cost_to_class_weights"
-    if reduce not in ("sum", "mean"):
-        raise ValueError(
-            f"The 'reduce' parameter of {who} must be 'sum' or 'mean'; got {reduce!r}."
-        )
+    validate_params(who, {"reduce": reduce}, {"reduce": [StrOptions(("sum", "mean"))]})
     if classes is None:
         if isinstance(cost_matrix, Mapping):
             classes = sorted(set(cost_matrix) | {j for r in cost_matrix.values() for j in r})
@@ -139,7 +144,8 @@ def cost_to_class_weights(cost_matrix, classes=None, *, y=None, reduce="sum"):
     return dict(zip((as_python(c) for c in classes), (float(w) for w in raw), strict=True))
 
 
-class CostSensitiveClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+class CostSensitiveClassifier(ParamsValidationMixin, MetaEstimatorMixin, ClassifierMixin,
+                              BaseEstimator):
     """Predict the Bayes minimum-risk class from (optionally calibrated) probabilities.
 
     For each row, the expected cost of predicting ``j`` is ``sum_i p(i | x) C[i, j]``; the
@@ -185,6 +191,13 @@ class CostSensitiveClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
     True
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "estimator": [None, HasMethods(["fit"])],
+        "cost_matrix": [None, "array-like", Mapping],
+        "calibration": [None, StrOptions(("sigmoid", "isotonic"))],
+        "cv": [Interval(Integral, 2, None, closed="left")],
+    }
+
     def __init__(self, estimator=None, cost_matrix=None, *, calibration=None, cv=5):
         self.estimator = estimator
         self.cost_matrix = cost_matrix
@@ -206,13 +219,8 @@ class CostSensitiveClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         self : CostSensitiveClassifier
             Fitted.
         """
+        self._validate_params()
         who = type(self).__name__
-        if self.calibration not in _CALIBRATIONS:
-            raise ValueError(
-                f"The 'calibration' parameter of {who} must be None, 'sigmoid' or 'isotonic'; "
-                f"got {self.calibration!r}."
-            )
-        cv = check_cv(self.cv, who)
         y, classes, _ = check_target(y, who)
         estimator = default_estimator(self.estimator)
         if self.calibration is None:
@@ -225,7 +233,7 @@ class CostSensitiveClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
             fitted = clone(estimator).fit(X, y)
         else:
             fitted = CalibratedClassifierCV(clone(estimator), method=self.calibration,
-                                            cv=cv).fit(X, y)
+                                            cv=int(self.cv)).fit(X, y)
         if self.cost_matrix is None:
             cost = 1.0 - np.eye(classes.shape[0])
         else:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from numbers import Integral
+from typing import ClassVar
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.linear_model import LogisticRegression
@@ -12,9 +15,9 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
-from .._utils._text import did_you_mean
+from .._utils._validation import HasMethods, Interval, ParamsValidationMixin, StrOptions
 from ..exceptions import DataError
-from ._common import check_cv, copy_feature_attrs, inner_input_tags, response_method_of
+from ._common import copy_feature_attrs, inner_input_tags, response_method_of
 from ._objectives import _balanced_accuracy, _f1, _gmean
 
 __all__ = ["MultiLabelThresholdClassifier"]
@@ -74,7 +77,8 @@ def _best_threshold(score, truth, metric, default):
     return float(default), base, base
 
 
-class MultiLabelThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+class MultiLabelThresholdClassifier(ParamsValidationMixin, MetaEstimatorMixin, ClassifierMixin,
+                                    BaseEstimator):
     """Tune one decision threshold per label of a multi-label classifier.
 
     ``fit`` computes out-of-fold scores (``cv`` shuffled folds; multi-label data cannot be
@@ -121,6 +125,13 @@ class MultiLabelThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEst
     True
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "estimator": [None, HasMethods(["fit"])],
+        "objective": [StrOptions(_OBJECTIVES)],
+        "cv": [Interval(Integral, 2, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, estimator=None, *, objective="f1", cv=5, random_state=None):
         self.estimator = estimator
         self.objective = objective
@@ -142,14 +153,9 @@ class MultiLabelThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEst
         self : MultiLabelThresholdClassifier
             Fitted.
         """
+        self._validate_params()
         who = type(self).__name__
-        cv = check_cv(self.cv, who)
-        if self.objective not in _OBJECTIVES:
-            raise ValueError(
-                f"The 'objective' parameter of {who} must be one of "
-                f"{', '.join(map(repr, _OBJECTIVES))}; got {self.objective!r}"
-                f"{did_you_mean(str(self.objective), _OBJECTIVES)}."
-            )
+        cv = int(self.cv)
         if Y is None:
             raise ValueError(f"{who} requires y to be passed, but the target y is None.")
         Y = np.asarray(Y)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from numbers import Integral, Real
+from typing import ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
@@ -27,14 +28,21 @@ from sklearn.utils import _safe_indexing, indexable
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from ..metrics._validation import as_python, format_labels
+from .._utils._validation import (
+    HasMethods,
+    Interval,
+    ParamsValidationMixin,
+    StrOptions,
+    as_python,
+    check_folds,
+)
+from ..metrics import METRICS
 from ..weights import class_priors
 from ._common import (
-    check_cv,
+    check_priors,
     check_target,
     copy_feature_attrs,
     default_estimator,
-    fold_count,
     inner_input_tags,
     response_method_of,
     scores_of,
@@ -55,7 +63,8 @@ def _has_proba(self):
     return hasattr(default_estimator(self.estimator), "predict_proba")
 
 
-class _OffsetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+class _OffsetClassifier(ParamsValidationMixin, MetaEstimatorMixin, ClassifierMixin,
+                        BaseEstimator):
     """Shared prediction side: ``argmax(scores + offsets_)``."""
 
     def _models(self):
@@ -167,32 +176,16 @@ class LogitAdjustedClassifier(_OffsetClassifier):
     True
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "estimator": [None, HasMethods(["fit"])],
+        "tau": [Interval(Real, 0, None, closed="left")],
+        "priors": [None, "array-like", Mapping],
+    }
+
     def __init__(self, estimator=None, *, tau=1.0, priors=None):
         self.estimator = estimator
         self.tau = tau
         self.priors = priors
-
-    def _priors(self, y, classes, who):
-        if self.priors is None:
-            return np.array(list(class_priors(y, classes=classes).values()))
-        if isinstance(self.priors, Mapping):
-            keys = [as_python(c) for c in classes]
-            missing = [k for k in keys if k not in self.priors]
-            if missing:
-                raise ValueError(f"The 'priors' of {who} lack classes {format_labels(missing)}; "
-                                 f"give one prior per class of {format_labels(keys)}.")
-            priors = np.array([self.priors[k] for k in keys], dtype=np.float64)
-        else:
-            priors = np.asarray(self.priors, dtype=np.float64)
-            if priors.shape != classes.shape:
-                raise ValueError(
-                    f"The 'priors' of {who} must have shape {classes.shape}, one per class "
-                    f"{format_labels(classes)}; got shape {priors.shape}."
-                )
-        if not (np.isfinite(priors).all() and (priors > 0).all()):
-            raise ValueError(f"The 'priors' of {who} must be finite and > 0; got "
-                             f"{priors.tolist()}.")
-        return priors / priors.sum()
 
     def fit(self, X, y):
         """Fit the estimator and set ``offsets_ = -tau * log(priors_)``.
@@ -209,15 +202,15 @@ class LogitAdjustedClassifier(_OffsetClassifier):
         self : LogitAdjustedClassifier
             Fitted.
         """
+        self._validate_params()
         who = type(self).__name__
-        if not (isinstance(self.tau, Real) and not isinstance(self.tau, bool)
-                and np.isfinite(self.tau) and self.tau >= 0):
-            raise ValueError(f"The 'tau' parameter of {who} must be a finite number >= 0; "
-                             f"got {self.tau!r}.")
         y, classes, _ = check_target(y, who)
         estimator = default_estimator(self.estimator)
         method = response_method_of(estimator, who)
-        priors = self._priors(y, classes, who)
+        if self.priors is None:
+            priors = np.array(list(class_priors(y, classes=classes).values()))
+        else:
+            priors = check_priors(self.priors, classes, "priors", who)
         self.estimator_ = clone(estimator).fit(X, y)
         self.classes_ = classes
         self.response_method_ = method
@@ -374,6 +367,18 @@ class ClassOffsetClassifier(_OffsetClassifier):
     ((3,), True)
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "estimator": [None, HasMethods(["fit"])],
+        # the objectives label_objective knows: the label metrics, G-mean and expected cost
+        "objective": [StrOptions((*(name for name, spec in METRICS.items()
+                                    if spec.kind == "label"), "gmean", "cost"))],
+        "cost_matrix": [None, "array-like", Mapping],
+        "cv": [Interval(Integral, 2, None, closed="left")],
+        "n_rounds": [Interval(Integral, 1, None, closed="left")],
+        "refit": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, estimator=None, *, objective="macro_f1", cost_matrix=None, cv=5,
                  n_rounds=10, refit=True, random_state=None):
         self.estimator = estimator
@@ -399,20 +404,14 @@ class ClassOffsetClassifier(_OffsetClassifier):
         self : ClassOffsetClassifier
             Fitted.
         """
+        self._validate_params()
         who = type(self).__name__
-        cv = check_cv(self.cv, who)
-        if (not isinstance(self.n_rounds, Integral) or isinstance(self.n_rounds, bool)
-                or self.n_rounds < 1):
-            raise ValueError(f"The 'n_rounds' parameter of {who} must be an int >= 1; got "
-                             f"{self.n_rounds!r}.")
-        if not isinstance(self.refit, (bool, np.bool_)):
-            raise ValueError(f"The 'refit' parameter of {who} must be True or False; got "
-                             f"{self.refit!r}.")
+        cv = int(self.cv)
         y, classes, counts = check_target(y, who)
         key = label_objective(self.objective, self.cost_matrix, classes, who)
         estimator = default_estimator(self.estimator)
         method = response_method_of(estimator, who)
-        n_splits = fold_count(cv, classes, counts, who)
+        n_splits = check_folds(y, cv, who)
         if n_splits < cv:
             warnings.warn(
                 f"{who}: class {as_python(classes[np.argmin(counts)])!r} has only "
