@@ -35,6 +35,7 @@ from sklearn.metrics import confusion_matrix as sk_confusion_matrix
 from threadpoolctl import threadpool_limits
 
 import unskew
+from report_example import tiny_result  # tests/report_example.py (pythonpath)
 from unskew.cli import main as cli_main
 from unskew.exceptions import DataError
 from unskew.report import (
@@ -52,7 +53,6 @@ from unskew.report import (
     threshold_curve,
     write_report,
 )
-from report_example import tiny_result  # tests/report_example.py (pythonpath)
 from unskew.report._plotdata import forest_span, metric_bounds, threshold_for_recall
 from unskew.report._render import (
     _oof_items,
