@@ -40,6 +40,7 @@ __all__ = [
     *_SKLEARN_NAMES,
     "SHORT_TEMPLATE",
     "TEMPLATE",
+    "Described",
     "NonFinite",
     "ParamsValidationMixin",
     "as_python",
@@ -261,6 +262,36 @@ def _sklearn() -> dict:
 
 # -- constraints ---------------------------------------------------------------------------------
 
+class Described:
+    """A constraint worded by a description of its own, e.g. ``"boolean"`` as "True or False".
+
+    :class:`Interval` and :class:`StrOptions` take ``description=`` themselves; this serves the
+    constraints scikit-learn names by a string or a type.
+
+    Examples
+    --------
+    >>> validate_params("Ensemble", {"soft": "yes"}, {"soft": [Described("boolean", "True or False")]})
+    Traceback (most recent call last):
+    ...
+    unskew.exceptions.ParameterError: The 'soft' parameter of Ensemble must be True or False; got 'yes'.
+    """
+
+    def __init__(self, constraint, description: str):
+        self.constraint = constraint
+        self.description = description
+        self.hidden = False
+
+    def made(self):
+        """The wrapped constraint as scikit-learn's constraint object."""
+        return _sklearn()["make_constraint"](self.constraint)
+
+    def is_satisfied_by(self, value) -> bool:
+        return self.made().is_satisfied_by(value)
+
+    def __str__(self):
+        return self.description
+
+
 # How a message words the constraints scikit-learn names by a string (its own words are longer).
 _NAMED = {
     "boolean": "a bool",
@@ -274,6 +305,8 @@ _TYPE_NAMES = {numbers.Integral: "an int", numbers.Real: "a number", Mapping: "a
 
 
 def _describe(constraint, made) -> str:
+    if isinstance(constraint, Described):
+        return constraint.description
     if isinstance(constraint, str) and constraint in _NAMED:
         return _NAMED[constraint]
     if constraint is None:
@@ -292,6 +325,10 @@ def _describe(constraint, made) -> str:
 
 def _right_type(constraint, value) -> bool:
     """Whether ``value`` has the type a value-constraint wants (its value alone may be wrong)."""
+    if isinstance(constraint, Described):
+        return _right_type(constraint.made(), value)
+    if hasattr(constraint, "_constraints"):  # a union such as "cv_object" or "random_state"
+        return any(_right_type(c, value) for c in constraint._constraints)
     sk = _sklearn()
     if isinstance(constraint, sk["SklearnInterval"]):
         return isinstance(value, constraint.type) and not isinstance(value, (bool, np.bool_))
@@ -348,7 +385,7 @@ def validate_params(owner: str, params: dict, constraints: dict, *, template=TEM
         allowed = constraints.get(name, "no_validation")
         if isinstance(allowed, str) and allowed == "no_validation":
             continue
-        made = [sk["make_constraint"](c) for c in allowed]
+        made = [c if isinstance(c, Described) else sk["make_constraint"](c) for c in allowed]
         if any(c.is_satisfied_by(value) for c in made):
             continue
         # a Hidden constraint is accepted but not offered (make_constraint marks it hidden)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
@@ -18,10 +20,10 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from .._utils._text import did_you_mean
+from .._utils._validation import Hidden, StrOptions, as_python
 from ..exceptions import DataError
 from ..metrics import METRICS
-from ._base import ArgmaxPredictMixin, as_python
+from ._base import ArgmaxPredictMixin, EnsembleParamsMixin
 
 __all__ = ["WeightedAverageClassifier"]
 
@@ -113,7 +115,7 @@ def ensemble_selection(probas, y, classes, objective: str, n_steps: int = _N_STE
     return best_counts / best_counts.sum(), float(best_score)
 
 
-class WeightedAverageClassifier(ArgmaxPredictMixin, ClassifierMixin, BaseEstimator):
+class WeightedAverageClassifier(EnsembleParamsMixin, ArgmaxPredictMixin, ClassifierMixin, BaseEstimator):
     """Soft voting over full pipelines, with weights fitted on out-of-fold probabilities.
 
     Each member (typically an imbalanced-learn ``Pipeline`` with its own resampler) is
@@ -192,6 +194,15 @@ class WeightedAverageClassifier(ArgmaxPredictMixin, ClassifierMixin, BaseEstimat
     (1.0, (3, 2))
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        # the pairs themselves are checked in fit (names, probabilities)
+        "estimators": [None, list, Hidden(tuple)],
+        "objective": [StrOptions(METRICS, description=f"one of {', '.join(METRICS)}")],
+        "cv": ["cv_object"],
+        # one entry per estimator, finite and >= 0: checked in fit against the members
+        "weights": [None, "array-like"],
+    }
+
     def __init__(self, estimators=None, *, objective="macro_f1", cv=5, weights=None):
         self.estimators = estimators
         self.objective = objective
@@ -241,11 +252,9 @@ class WeightedAverageClassifier(ArgmaxPredictMixin, ClassifierMixin, BaseEstimat
         self : WeightedAverageClassifier
             Fitted.
         """
+        self._validate_params()
         owner = type(self).__name__
         members = self._members(owner)
-        if not isinstance(self.objective, str) or self.objective not in METRICS:
-            raise ValueError(f"{owner}: objective must be one of {', '.join(METRICS)}, got "
-                             f"{self.objective!r}{did_you_mean(str(self.objective), METRICS)}")
         fixed = self._fixed_weights(owner, len(members))
         if y is None:
             raise ValueError(f"{owner} requires y to be passed, but the target y is None.")
@@ -260,10 +269,6 @@ class WeightedAverageClassifier(ArgmaxPredictMixin, ClassifierMixin, BaseEstimat
             raise DataError(f"{owner}: y has only one class, {as_python(self.classes_[0])!r}; the "
                             "members need samples of at least 2 classes.")
         if fixed is None:
-            if isinstance(self.cv, int | np.integer) and not isinstance(self.cv, bool) \
-                    and self.cv < 2:
-                raise ValueError(f"{owner}: cv must be an int >= 2, a splitter or an "
-                                 f"iterable of splits, got {self.cv!r}.")
             splitter = check_cv(self.cv, y, classifier=True)
             # one splitter for all members, so their out-of-fold rows line up
             splits = list(splitter.split(X, y))

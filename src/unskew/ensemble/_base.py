@@ -1,25 +1,23 @@
 """Checks and helpers that the ensembles of this room share.
 
-One error template for bad parameters (class, parameter, what is allowed, what was given), the
-per-member seeding rule, the "class too small for SMOTE" check and the averaging of member
+The wording of their parameter messages (:class:`EnsembleParamsMixin`), the classifier checks,
+the per-member seeding rule, the "class too small for SMOTE" check and the averaging of member
 probabilities.
 """
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
+from .._utils._validation import SHORT_TEMPLATE, ParamsValidationMixin, as_python
 from ..exceptions import DataError
 
 __all__ = [
-    "as_python",
+    "EnsembleParamsMixin",
     "average_member_proba",
     "check_classifier",
-    "check_number",
     "check_smote_classes",
     "seed_estimator",
 ]
@@ -27,81 +25,36 @@ __all__ = [
 _MAX_SEED = np.iinfo(np.int32).max
 
 
-def as_python(value):
-    """A numpy scalar as the Python value it holds, for messages (``1``, not ``np.int64(1)``).
+class EnsembleParamsMixin(ParamsValidationMixin):
+    """Parameter validation of the ensembles, in the shorter wording their tests pin.
 
-    Examples
-    --------
-    >>> import numpy as np
-    >>> as_python(np.int64(1)), as_python("a")
-    (1, 'a')
+    ``"SMOTEBoostClassifier: n_estimators must be an int >= 1, got 0."`` (see
+    :data:`~unskew._utils._validation.SHORT_TEMPLATE`); ``fit`` calls ``_validate_params`` first.
     """
-    return value.item() if isinstance(value, np.generic) else value
 
-
-def check_number(owner: str, name: str, value, *, kind: str = "int", low=None,
-                 low_open: bool = False, high=None):
-    """Validate a numeric parameter; the message names the class, parameter, range and value.
-
-    Parameters
-    ----------
-    owner, name : str
-        Class and parameter names, for the message.
-    value : object
-        The parameter's value.
-    kind : {"int", "real"}, default="int"
-        ``"int"`` accepts integers only (not bools); ``"real"`` any real number.
-    low, high : number or None
-        Bounds; ``low`` is exclusive when ``low_open``, ``high`` is inclusive.
-
-    Returns
-    -------
-    int or float
-
-    Examples
-    --------
-    >>> check_number("SMOTEBoostClassifier", "n_estimators", 3)
-    3
-    >>> check_number("SMOTEBoostClassifier", "n_estimators", 0, low=1)
-    Traceback (most recent call last):
-    ...
-    ValueError: SMOTEBoostClassifier: n_estimators must be an int >= 1, got 0.
-    """
-    real = kind == "real"
-    allowed_type = numbers.Real if real else numbers.Integral
-    bounds = []
-    if low is not None:
-        bounds.append(f"{'>' if low_open else '>='} {low}")
-    if high is not None:
-        bounds.append(f"<= {high}")
-    wanted = f"{'a real number' if real else 'an int'}{' ' if bounds else ''}{' and '.join(bounds)}"
-    if isinstance(value, bool) or not isinstance(value, allowed_type):
-        raise TypeError(f"{owner}: {name} must be {wanted}, got {value!r} "
-                        f"of type {type(value).__name__}.")
-    too_low = low is not None and (value <= low if low_open else value < low)
-    if too_low or (high is not None and value > high) or (real and not np.isfinite(value)):
-        raise ValueError(f"{owner}: {name} must be {wanted}, got {value!r}.")
-    return value
+    _parameter_template = SHORT_TEMPLATE
 
 
 def check_classifier(owner: str, estimator, default, *, need_proba: bool = False,
                      need_sample_weight: bool = False):
     """Return an unfitted clone of ``estimator`` (or of ``default`` when it is None), checked.
 
+    What the ``estimator`` constraint (an object with ``fit`` and ``predict``) cannot say: that
+    it is a classifier, with ``predict_proba`` or a ``sample_weight`` when the ensemble needs
+    them.
+
     Examples
     --------
+    >>> from sklearn.linear_model import LinearRegression
     >>> from sklearn.tree import DecisionTreeClassifier
     >>> check_classifier("X", None, DecisionTreeClassifier(max_depth=1))
     DecisionTreeClassifier(max_depth=1)
-    >>> check_classifier("X", "tree", None)
+    >>> check_classifier("X", LinearRegression(), None)
     Traceback (most recent call last):
     ...
-    TypeError: X: estimator must be a scikit-learn classifier (with fit and predict), got 'tree' of type str.
+    TypeError: X: estimator must be a classifier, got the regressor or transformer LinearRegression.
     """
     est = default if estimator is None else estimator
-    if not (hasattr(est, "fit") and hasattr(est, "predict") and hasattr(est, "get_params")):
-        raise TypeError(f"{owner}: estimator must be a scikit-learn classifier (with fit and "
-                        f"predict), got {est!r} of type {type(est).__name__}.")
     if not is_classifier(est):
         raise TypeError(f"{owner}: estimator must be a classifier, got the regressor or "
                         f"transformer {type(est).__name__}.")

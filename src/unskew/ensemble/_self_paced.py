@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from numbers import Integral
+from typing import ClassVar
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.tree import DecisionTreeClassifier
@@ -9,13 +12,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
+from .._utils._validation import Described, HasMethods, Interval, as_python
 from ..exceptions import DataError
 from ._base import (
+    EnsembleParamsMixin,
     MemberAveragingMixin,
-    as_python,
     average_member_proba,
     check_classifier,
-    check_number,
     seed_estimator,
 )
 
@@ -142,7 +145,7 @@ def self_paced_under_sample(hardness, n_samples: int, k_bins: int, alpha: float,
     return np.sort(np.concatenate(picked)) if picked else np.zeros(0, dtype=np.intp)
 
 
-class SelfPacedEnsembleClassifier(MemberAveragingMixin, ClassifierMixin, BaseEstimator):
+class SelfPacedEnsembleClassifier(EnsembleParamsMixin, MemberAveragingMixin, ClassifierMixin, BaseEstimator):
     """Ensemble of members trained on self-paced, hardness-harmonised under-samples.
 
     A first member ``f_0`` is fitted on a random under-sample (every class cut to the size
@@ -218,6 +221,14 @@ class SelfPacedEnsembleClassifier(MemberAveragingMixin, ClassifierMixin, BaseEst
     True
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "estimator": [None, HasMethods(["fit", "predict"])],
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        "k_bins": [Interval(Integral, 1, None, closed="left")],
+        "soft_resample": [Described("boolean", "True or False")],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, estimator=None, *, n_estimators=10, k_bins=10, soft_resample=False,
                  random_state=None):
         self.estimator = estimator
@@ -241,12 +252,9 @@ class SelfPacedEnsembleClassifier(MemberAveragingMixin, ClassifierMixin, BaseEst
         self : SelfPacedEnsembleClassifier
             Fitted.
         """
+        self._validate_params()
         owner = type(self).__name__
-        n = check_number(owner, "n_estimators", self.n_estimators, low=1)
-        k_bins = check_number(owner, "k_bins", self.k_bins, low=1)
-        if not isinstance(self.soft_resample, bool | np.bool_):
-            raise TypeError(f"{owner}: soft_resample must be True or False, got "
-                            f"{self.soft_resample!r}.")
+        n, k_bins = int(self.n_estimators), int(self.k_bins)
         base = check_classifier(owner, self.estimator, DecisionTreeClassifier(),
                                 need_proba=True)
         X, y = validate_data(self, X, y, dtype="numeric")

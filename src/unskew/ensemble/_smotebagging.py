@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from numbers import Integral
+from typing import ClassVar
+
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -10,13 +13,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
+from .._utils._validation import HasMethods, Interval, as_python
 from ..exceptions import DataError
 from ..resampling import SMOTE
 from ._base import (
+    EnsembleParamsMixin,
     MemberAveragingMixin,
-    as_python,
     check_classifier,
-    check_number,
     check_smote_classes,
     seed_estimator,
 )
@@ -70,7 +73,7 @@ def bag_class_counts(counts, rate: int) -> tuple[np.ndarray, np.ndarray]:
     return copies, n_max - copies
 
 
-class SMOTEBaggingClassifier(MemberAveragingMixin, ClassifierMixin, BaseEstimator):
+class SMOTEBaggingClassifier(EnsembleParamsMixin, MemberAveragingMixin, ClassifierMixin, BaseEstimator):
     """Bagging in which every bag brings each class to the size of the largest one.
 
     Bag ``t`` (0-based) has a resampling rate ``b = 10 * (t mod 10 + 1)`` percent. Let ``N``
@@ -141,6 +144,14 @@ class SMOTEBaggingClassifier(MemberAveragingMixin, ClassifierMixin, BaseEstimato
     True
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "estimator": [None, HasMethods(["fit", "predict"])],
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        "k_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "n_jobs": [None, Integral],
+    }
+
     def __init__(self, estimator=None, *, n_estimators=10, k_neighbors=5, random_state=None,
                  n_jobs=None):
         self.estimator = estimator
@@ -164,9 +175,9 @@ class SMOTEBaggingClassifier(MemberAveragingMixin, ClassifierMixin, BaseEstimato
         self : SMOTEBaggingClassifier
             Fitted.
         """
+        self._validate_params()
         owner = type(self).__name__
-        n_bags = check_number(owner, "n_estimators", self.n_estimators, low=1)
-        k = check_number(owner, "k_neighbors", self.k_neighbors, low=1)
+        n_bags, k = int(self.n_estimators), int(self.k_neighbors)
         base = check_classifier(owner, self.estimator, DecisionTreeClassifier())
         X, y = validate_data(self, X, y, dtype="numeric")
         check_classification_targets(y)

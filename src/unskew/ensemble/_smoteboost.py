@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from numbers import Integral, Real
+from typing import ClassVar
+
 import numpy as np
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -10,15 +13,15 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._utils._validation import check_sample_weight
+from .._utils._validation import HasMethods, Interval, as_python, check_sample_weight
 from ..exceptions import DataError
 from ..resampling import SMOTE
-from ._base import as_python, check_classifier, check_number, check_smote_classes, seed_estimator
+from ._base import EnsembleParamsMixin, check_classifier, check_smote_classes, seed_estimator
 
 __all__ = ["SMOTEBoostClassifier"]
 
 
-class SMOTEBoostClassifier(ClassifierMixin, BaseEstimator):
+class SMOTEBoostClassifier(EnsembleParamsMixin, ClassifierMixin, BaseEstimator):
     """Boosting that adds SMOTE rows of the rare classes to every round's training set.
 
     In each round a resampler (SMOTE by default) draws fresh synthetic rows for every class
@@ -115,6 +118,16 @@ class SMOTEBoostClassifier(ClassifierMixin, BaseEstimator):
     True
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "estimator": [None, HasMethods(["fit", "predict"])],
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither",
+                                   description="a real number > 0")],
+        "k_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "resampler": "no_validation",  # None or an over-sampler: checked in fit, where it is used
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, estimator=None, *, n_estimators=50, learning_rate=1.0, k_neighbors=5,
                  resampler=None, random_state=None):
         self.estimator = estimator
@@ -141,10 +154,9 @@ class SMOTEBoostClassifier(ClassifierMixin, BaseEstimator):
         self : SMOTEBoostClassifier
             Fitted.
         """
+        self._validate_params()
         owner = type(self).__name__
-        n_rounds = check_number(owner, "n_estimators", self.n_estimators, low=1)
-        rate = check_number(owner, "learning_rate", self.learning_rate, kind="real", low=0,
-                            low_open=True)
+        n_rounds, rate = int(self.n_estimators), float(self.learning_rate)
         base = check_classifier(owner, self.estimator, DecisionTreeClassifier(max_depth=1),
                                 need_sample_weight=True)
         resampler = self._resampler(owner)
@@ -206,7 +218,6 @@ class SMOTEBoostClassifier(ClassifierMixin, BaseEstimator):
 
     def _resampler(self, owner):
         if self.resampler is None:
-            check_number(owner, "k_neighbors", self.k_neighbors, low=1)
             return SMOTE(k_neighbors=self.k_neighbors)
         if not hasattr(self.resampler, "fit_resample"):
             raise TypeError(f"{owner}: resampler must have fit_resample(X, y) (an over-sampler "
