@@ -10,7 +10,7 @@ PYTEST := $(BIN)/python -m pytest
 JOBS   ?= auto
 DEMO_DATA ?= binary:yeast4
 # The test suite covers the torch side and the approximate kNN backends, so it installs their extras.
-EXTRAS ?= dev,torch,fast
+EXTRAS ?= dev,torch,fast,text
 
 .PHONY: help setup demo test test-slow test-all bench lint format clean
 
