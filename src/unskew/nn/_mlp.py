@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-import numbers
+from numbers import Integral, Real
+from typing import ClassVar
 
 import numpy as np
 import torch
@@ -13,8 +14,15 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 from torch import nn
 
-from .._utils._text import did_you_mean
-from .._utils._validation import check_sample_weight
+from .._utils._validation import (
+    Described,
+    Hidden,
+    Interval,
+    ParamsValidationMixin,
+    StrOptions,
+    check_sample_weight,
+    parameter_error,
+)
 from ..exceptions import DataError
 from ..losses import LOSSES, NormedLinear, drw_weights, get_loss
 from ..samplers import SAMPLING_MODES, ClassBalancedSampler
@@ -23,6 +31,7 @@ from ._posthoc import logit_adjust
 # loss name -> (registry loss, deferred re-weighting, cosine last layer) for recipes with a name
 _LOSS_RECIPES = {"ldam-drw": ("ldam", True, True)}
 _TOL = 1e-4  # smallest drop of the validation loss that counts as an improvement
+_DEVICE = "a torch device such as 'cpu' or 'cuda'"
 
 
 def _build_network(n_features: int, hidden: tuple[int, ...], n_classes: int,
@@ -47,7 +56,7 @@ def _stratified_holdout(codes: np.ndarray, fraction: float, rng: np.random.Rando
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(val))
 
 
-class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
+class TorchMLPClassifier(ParamsValidationMixin, ClassifierMixin, BaseEstimator):
     """Multi-layer perceptron in PyTorch, trained with an imbalance-aware loss and sampler.
 
     A scikit-learn classifier (it goes into pipelines, grid searches and ``compare``) whose
@@ -161,73 +170,56 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         self.verbose = verbose
 
     # ------------------------------------------------------------------ parameters
-    def _error(self, name: str, allowed: str, hint: str = "") -> ValueError:
-        value = getattr(self, name)
-        return ValueError(
-            f"The {name!r} parameter of {type(self).__name__} must be {allowed}; "
-            f"got {value!r}{hint or '.'}"
-        )
-
-    def _check_int(self, name: str, low: int) -> int:
-        value = getattr(self, name)
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-            raise self._error(name, f"an int >= {low}")
-        return int(value)
-
-    def _check_real(self, name: str, low: float, high: float | None = None, *,
-                    low_open: bool = False) -> float:
-        value = getattr(self, name)
-        ok = isinstance(value, numbers.Real) and not isinstance(value, bool) \
-            and np.isfinite(value) and (value > low if low_open else value >= low) \
-            and (high is None or value < high)
-        if not ok:
-            bounds = f"in {'(' if low_open else '['}{low:g}, {high:g})" if high is not None \
-                else f"{'>' if low_open else '>='} {low:g}"
-            raise self._error(name, f"a finite number {bounds}")
-        return float(value)
+    _parameter_constraints: ClassVar[dict] = {
+        # an int is one hidden layer; each width >= 1 is checked in fit
+        "hidden_layer_sizes": [Described("array-like", "a tuple of ints >= 1"),
+                               Hidden(Interval(Integral, 1, None, closed="left"))],
+        "loss": [StrOptions((*LOSSES, *_LOSS_RECIPES))],
+        "loss_params": [None, dict],
+        "sampler": [None, StrOptions(SAMPLING_MODES)],
+        "drw": ["boolean"],
+        "posthoc_tau": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        # whatever torch.device takes; a string it cannot parse is refused in fit
+        "device": [Described(str, _DEVICE), Hidden(torch.device),
+                   Hidden(Interval(Integral, 0, None, closed="left"))],
+        "random_state": ["random_state"],
+        "verbose": [Interval(Integral, 0, None, closed="left")],
+    }
 
     def _validated_params(self) -> dict:
+        """Validate the parameters; return the values ``_fit`` works with."""
+        self._validate_params()
+        owner = type(self).__name__
         hidden = self.hidden_layer_sizes
-        if isinstance(hidden, numbers.Integral) and not isinstance(hidden, bool):
-            hidden = (hidden,)
-        try:
-            hidden = tuple(hidden)
-        except TypeError:
-            raise self._error("hidden_layer_sizes", "a tuple of ints >= 1") from None
-        if any(isinstance(h, bool) or not isinstance(h, numbers.Integral) or h < 1 for h in hidden):
-            raise self._error("hidden_layer_sizes", "a tuple of ints >= 1")
-        names = (*LOSSES, *_LOSS_RECIPES)
-        if not isinstance(self.loss, str) or self.loss not in names:
-            raise self._error("loss", "one of " + ", ".join(repr(n) for n in names),
-                              did_you_mean(str(self.loss), names))
-        if self.sampler is not None and self.sampler not in SAMPLING_MODES:
-            raise self._error("sampler",
-                              "None or one of " + ", ".join(repr(m) for m in SAMPLING_MODES),
-                              did_you_mean(str(self.sampler), SAMPLING_MODES))
-        if self.loss_params is not None and not isinstance(self.loss_params, dict):
-            raise self._error("loss_params", "None or a dict of keyword arguments of the loss")
-        for name in ("drw", "early_stopping"):
-            if not isinstance(getattr(self, name), bool | np.bool_):
-                raise self._error(name, "a bool")
+        hidden = (hidden,) if isinstance(hidden, Integral) else tuple(hidden)
+        if any(isinstance(h, bool) or not isinstance(h, Integral) or h < 1 for h in hidden):
+            raise parameter_error(owner, "hidden_layer_sizes", "a tuple of ints >= 1",
+                                  self.hidden_layer_sizes)
         try:
             device = torch.device(self.device)
         except (RuntimeError, TypeError):
-            raise self._error("device", "a torch device such as 'cpu' or 'cuda'") from None
+            raise parameter_error(owner, "device", _DEVICE, self.device) from None
         loss, drw, normed = _LOSS_RECIPES.get(self.loss, (self.loss, bool(self.drw), False))
         return {
             "hidden": tuple(int(h) for h in hidden),
             "loss": loss,
             "drw": drw or bool(self.drw),
             "normed_head": normed,
-            "posthoc_tau": self._check_real("posthoc_tau", 0.0),
-            "batch_size": self._check_int("batch_size", 1),
-            "max_epochs": self._check_int("max_epochs", 1),
-            "lr": self._check_real("lr", 0.0, low_open=True),
-            "weight_decay": self._check_real("weight_decay", 0.0),
-            "validation_fraction": self._check_real("validation_fraction", 0.0, 1.0,
-                                                    low_open=True),
-            "n_iter_no_change": self._check_int("n_iter_no_change", 1),
-            "verbose": self._check_int("verbose", 0),
+            "posthoc_tau": float(self.posthoc_tau),
+            "batch_size": int(self.batch_size),
+            "max_epochs": int(self.max_epochs),
+            "lr": float(self.lr),
+            "weight_decay": float(self.weight_decay),
+            "validation_fraction": float(self.validation_fraction),
+            "n_iter_no_change": int(self.n_iter_no_change),
+            "verbose": int(self.verbose),
             "device": device,
         }
 
