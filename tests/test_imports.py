@@ -126,12 +126,12 @@ def test_import_rules_cover_every_module():
       "imports unskew._cli._render.print_table, private to cli/",
       "imports unskew._cli._render.print_table, from the command line"]),
     ("unskew.cli", "from ._cli._registry import COMMANDS\n", []),
-    ("unskew.comparison", "from ._settings import OPTIONS\nfrom ..report import render_html\n",
-     []),
+    ("unskew.comparison", "from ._settings import OPTIONS\nfrom .. import report\n", []),
 ], ids=["allowed", "private", "upward-in-a-function", "report", "cli-and-_cli", "package-init"])
 def test_import_rules_on_planted_code(module, source, expected):
     """Check what the rules flag, and what they let through, on planted modules."""
-    is_package = module.count(".") == 1 and not module.endswith("_planted")
+    # unskew.comparison is a package (its __init__.py); the others are plain modules
+    is_package = module == "unskew.comparison"
     found = [f.split(": ", 1)[1] for f in _violations(module, source, is_package=is_package)]
     assert found == expected
 

@@ -54,8 +54,10 @@ def all_estimators() -> list[tuple[str, type]]:
                     or not issubclass(obj, BaseEstimator) or inspect.isabstract(obj)
                     or not obj.__module__.startswith("unskew.")):
                 continue
-            if found.setdefault(name, obj) is not obj:
-                # the checks are named by class: two estimators of one name would hide one
-                raise RuntimeError(f"two estimators are named {name}: {found[name].__module__} "
-                                   f"and {obj.__module__}")
+            first = found.setdefault(name, obj)
+            # the checks are named by class: two estimators of one name would hide one (the
+            # same module imported twice, as pytest's doctest collection may, is one class)
+            if first.__module__ != obj.__module__:
+                raise RuntimeError(f"two estimators are named {name}: {first.__module__} and "
+                                   f"{obj.__module__}")
     return sorted(found.items())
