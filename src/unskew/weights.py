@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._utils._text import did_you_mean
+from ._utils._validation import SHORT_TEMPLATE, StrOptions, as_python, check_number, validate_params
 from .exceptions import DataError
 
 __all__ = [
@@ -56,21 +56,17 @@ def _labels(y) -> np.ndarray:
     return arr
 
 
-def _python(value):
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _counts(y, classes: Sequence | None) -> tuple[list, np.ndarray]:
     labels, counts = np.unique(_labels(y), return_counts=True)
     found = dict(zip(labels.tolist(), counts.tolist(), strict=True))
     if classes is None:
-        return [_python(c) for c in labels], counts.astype(np.int64)
+        return [as_python(c) for c in labels], counts.astype(np.int64)
     unknown = [c for c in found if c not in set(np.asarray(classes).tolist())]
     if unknown:
         raise DataError(
             f"y contains labels {unknown[:5]} that are not in classes={list(classes)}"
         )
-    keys = [_python(c) for c in np.asarray(classes)]
+    keys = [as_python(c) for c in np.asarray(classes)]
     return keys, np.array([found.get(c, 0) for c in keys], dtype=np.int64)
 
 
@@ -155,8 +151,9 @@ def class_weights(y, method: str = "balanced", *, beta: float = 0.999,
     ------
     DataError
         If ``y`` is empty, 2-D, has missing labels, or a requested class has no rows.
-    ValueError
-        If ``method`` is unknown or ``beta`` / ``max_ratio`` is out of range.
+    ParameterError
+        If ``method`` is unknown or ``beta`` / ``max_ratio`` is out of range (a
+        :class:`ValueError`, see :class:`unskew.exceptions.ParameterError`).
 
     Examples
     --------
@@ -175,7 +172,7 @@ def class_weights(y, method: str = "balanced", *, beta: float = 0.999,
     if (counts == 0).any():
         empty = [k for k, n in zip(keys, counts, strict=True) if n == 0]
         raise DataError(f"classes {empty} have no rows in y, so they cannot be weighted")
-    weights = weights_from_counts(counts, method, beta=beta, max_ratio=max_ratio)
+    weights = _from_counts(counts, method, beta, max_ratio, "class_weights")
     return dict(zip(keys, (float(w) for w in weights), strict=True))
 
 
@@ -206,6 +203,14 @@ def weights_from_counts(counts, method: str = "balanced", *, beta: float = 0.999
     >>> bool(w[1] > w[0])
     True
     """
+    return _from_counts(counts, method, beta, max_ratio, "weights_from_counts")
+
+
+def _from_counts(counts, method, beta, max_ratio, owner) -> np.ndarray:
+    """:func:`weights_from_counts`, with messages naming ``owner``, the function called."""
+    # this room's tests pin the short wording ("beta must be in [0, 1) ..., got 1.0")
+    validate_params(owner, {"method": method}, {"method": [StrOptions(WEIGHTING_METHODS)]},
+                    template=SHORT_TEMPLATE)
     n = np.asarray(counts, dtype=np.float64)
     if n.ndim != 1 or n.size == 0:
         raise DataError(f"counts must be a non-empty 1-D array of class counts, got shape {n.shape}")
@@ -218,22 +223,18 @@ def weights_from_counts(counts, method: str = "balanced", *, beta: float = 0.999
     if method == "balanced":
         raw = 1.0 / n
     elif method == "effective_number":
-        if not 0.0 <= beta < 1.0:
-            raise ValueError(f"beta must be in [0, 1) for method='effective_number', got {beta!r}")
+        beta = check_number(beta, "beta", owner, low=0, high=1, high_open=True,
+                            description="in [0, 1) for method='effective_number'",
+                            template=SHORT_TEMPLATE)
         # (1 - beta) / (1 - beta**n): exact for beta=0 (equal weights)
         raw = (1.0 - beta) / (1.0 - np.power(beta, n))
     elif method == "inverse_sqrt":
         raw = 1.0 / np.sqrt(n)
-    elif method == "capped":
-        if not max_ratio >= 1.0:
-            raise ValueError(f"max_ratio must be >= 1 for method='capped', got {max_ratio!r}")
+    else:  # "capped"
+        max_ratio = check_number(max_ratio, "max_ratio", owner, low=1,
+                                 description=">= 1 for method='capped'", template=SHORT_TEMPLATE)
         raw = 1.0 / n
         raw = np.minimum(raw, raw.min() * max_ratio)
-    else:
-        raise ValueError(
-            f"unknown weighting method {method!r}; expected one of "
-            f"{', '.join(WEIGHTING_METHODS)}{did_you_mean(str(method), WEIGHTING_METHODS)}"
-        )
     return raw * n.sum() / (raw * n).sum()
 
 
@@ -263,5 +264,5 @@ def sample_weights(y, method: str = "balanced", **kwargs) -> np.ndarray:
     arr = _labels(y)
     weights = class_weights(arr, method, **kwargs)
     labels, inverse = np.unique(arr, return_inverse=True)
-    per_class = np.array([weights[_python(c)] for c in labels], dtype=np.float64)
+    per_class = np.array([weights[as_python(c)] for c in labels], dtype=np.float64)
     return per_class[inverse.reshape(-1)]
