@@ -219,22 +219,40 @@ def test_text_svd_matches_truncated_svd_when_not_capped():
 def test_text_features_sparse_and_dense_views():
     """Check that kind='sparse' gives the CSR TF-IDF and kind='dense' a reduced dense array."""
     sparse = text_features("sparse", max_char_features=500)
-    assert [n for n, _ in sparse.steps] == ["tfidf"]
+    assert isinstance(sparse, TextVectorizer)
+    assert sparse.max_char_features == 500
     assert sparse.fit_transform(REVIEWS).format == "csr"
-    assert sparse.named_steps["tfidf"].max_char_features == 500
     dense = text_features("dense", n_components=4, random_state=0)
     out = dense.fit_transform(REVIEWS)
     assert isinstance(out, np.ndarray)
     assert out.shape == (10, 4)
+    np.testing.assert_allclose(dense.transform(REVIEWS), out, atol=1e-10)
+    assert dense.get_feature_names_out().tolist() == ["svd0", "svd1", "svd2", "svd3"]
+    assert text_features("dense").n_components == 256
 
 
-def test_text_features_dense_feeds_gradient_boosting():
-    """Check that HGB trains on the dense view (it would refuse the sparse matrix)."""
+def test_text_vectorizer_dense_view_is_the_svd_of_the_sparse_matrix():
+    """Check that n_components gives TextSVD of the sparse TF-IDF, in the vectorizer's dtype."""
+    sparse = TextVectorizer().fit_transform(REVIEWS)
+    expected = TextSVD(5, random_state=0).fit_transform(sparse)
+    dense = TextVectorizer(n_components=5, random_state=0)
+    out = dense.fit_transform(REVIEWS)
+    np.testing.assert_allclose(out, expected, atol=1e-10)
+    np.testing.assert_allclose(dense.fit(REVIEWS).transform(REVIEWS), out, atol=1e-10)
+    small = TextVectorizer(n_components=5, random_state=0, dtype=np.float32)
+    assert small.fit_transform(REVIEWS).dtype == np.float32
+    assert small.transform(REVIEWS).dtype == np.float32
+
+
+def test_text_features_dense_feeds_gradient_boosting_after_augmentation():
+    """Check that HGB trains on the dense view inside an imblearn pipeline with the augmenter
+    (an imblearn Pipeline refuses nested Pipelines, so each encoder is one estimator)."""
     texts = ["refund my money", "love this shop", "great quality"] * 10
     y = [1, 0, 0] * 10
     hgb = HistGradientBoostingClassifier(max_iter=20, min_samples_leaf=2)
-    model = Pipeline([("text", text_features("dense", n_components=8, random_state=0)),
-                      ("hgb", hgb)]).fit(texts, y)
+    model = make_pipeline(TextAugmenter(random_state=0),
+                          text_features("dense", n_components=8, random_state=0), hgb)
+    model.fit(texts, y)
     assert model.predict(texts).tolist() == y
 
 

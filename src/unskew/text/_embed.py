@@ -207,7 +207,7 @@ class SentenceEmbedder(ParamsValidationMixin, ClassNamePrefixFeaturesOutMixin, T
                             else self.model_path_, self.device)
         order = np.argsort([len(t) for t in texts], kind="stable")
         out = np.empty((len(texts), self.embedding_dim_), dtype=np.float32)
-        with _bar(len(texts), self.progress) as advance:
+        with _Bar(len(texts), self.progress) as advance:
             for start in range(0, len(texts), self.batch_size):
                 at = order[start:start + self.batch_size]
                 out[at] = model.encode([texts[i] for i in at], batch_size=self.batch_size,
@@ -223,7 +223,8 @@ class SentenceEmbedder(ParamsValidationMixin, ClassNamePrefixFeaturesOutMixin, T
         return self.__dict__.setdefault("_shards_read", set())
 
     def __getstate__(self):
-        state = self.__dict__.copy()
+        # the embeddings stay with the process (and cache_dir), not in a saved model
+        state = super().__getstate__().copy()
         state.pop("_embeddings", None)
         state.pop("_shards_read", None)
         return state
@@ -384,7 +385,7 @@ class _DiskCache:
         return name
 
 
-class _bar:
+class _Bar:
     """A rich progress bar on a terminal (nothing elsewhere); ``advance(n)`` inside the block."""
 
     def __init__(self, total: int, enabled: bool):

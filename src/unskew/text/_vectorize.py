@@ -10,7 +10,6 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._utils._validation import (
@@ -53,6 +52,11 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
     ``max_word_features`` and ``max_char_features``. Missing texts (None, NaN) read as ``""``
     and give an all-zero row.
 
+    With ``n_components`` the output is instead a dense low-rank view of that matrix
+    (:class:`TextSVD`, latent semantic analysis) for models that need dense input, such as
+    gradient boosting: the 150,000-column matrix is never densified. One estimator either way,
+    so it nests anywhere (an imbalanced-learn Pipeline refuses a Pipeline as a step).
+
     Parameters
     ----------
     word_ngram_range : tuple (min_n, max_n), default=(1, 2)
@@ -73,6 +77,11 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
         Use ``1 + log(tf)`` instead of the raw count.
     dtype : {np.float64, np.float32}, default=np.float64
         Dtype of the output.
+    n_components : int >= 1 or None, default=None
+        None: the sparse TF-IDF matrix. An int: a dense matrix of that many SVD components
+        (fewer when the vocabulary or the rows are fewer).
+    random_state : int, RandomState instance or None, default=None
+        Seed of the randomized SVD (``n_components`` only).
 
     Attributes
     ----------
@@ -80,6 +89,8 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
         The fitted word block (None when switched off).
     char_vectorizer_ : TfidfVectorizer or None
         The fitted character block (None when switched off).
+    svd_ : TextSVD or None
+        The fitted reduction (None without ``n_components``).
     n_features_in_ : int
         1, when ``X`` was 2-D (a one-column DataFrame or array).
     feature_names_in_ : ndarray of shape (1,)
@@ -87,8 +98,8 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
 
     See Also
     --------
-    TextSVD : A dense low-rank view of these features for tree models.
-    text_features : The pipeline factory choosing between the two.
+    TextSVD : The capped SVD behind ``n_components``, for any sparse matrix.
+    text_features : The encoder for a kind of model, TF-IDF or embeddings.
 
     Examples
     --------
@@ -103,6 +114,11 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
     (True, True)
     >>> TextVectorizer(max_char_features=0).fit(texts).transform([":)"]).nnz
     1
+
+    The dense view for tree models:
+
+    >>> TextVectorizer(n_components=256, random_state=0).fit_transform(texts).shape
+    (4, 4)
     """
 
     _parameter_constraints: ClassVar[dict] = {
@@ -117,11 +133,14 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
         "lowercase": ["boolean"],
         "sublinear_tf": ["boolean"],
         "dtype": "no_validation",  # TfidfVectorizer checks it
+        "n_components": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
     }
 
     def __init__(self, *, word_ngram_range=(1, 2), char_ngram_range=(2, 5),
                  max_word_features=50_000, max_char_features=100_000, min_df=1, max_df=1.0,
-                 lowercase=True, sublinear_tf=True, dtype=np.float64):
+                 lowercase=True, sublinear_tf=True, dtype=np.float64, n_components=None,
+                 random_state=None):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
         self.max_word_features = max_word_features
@@ -131,6 +150,8 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
         self.lowercase = lowercase
         self.sublinear_tf = sublinear_tf
         self.dtype = dtype
+        self.n_components = n_components
+        self.random_state = random_state
 
     def _check_params(self):
         self._validate_params()
@@ -188,7 +209,8 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        scipy.sparse.csr_matrix of shape (n_samples, n_features_out)
+        scipy.sparse.csr_matrix of shape (n_samples, n_features_out), or ndarray of shape \
+(n_samples, n_components) with ``n_components``
         """
         return self._fit(X, transform=True)
 
@@ -201,11 +223,15 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
             raise DataError(f"{owner}: every one of the {len(texts)} texts is empty or missing; "
                             "there is nothing to learn a vocabulary from.")
         word, char = self._blocks()
-        parts = []
-        for block in (word, char):
-            if block is not None:
-                parts.append(block.fit_transform(texts) if transform else block.fit(texts))
+        reduce = self.n_components is not None
+        parts = [block.fit_transform(texts) if transform or reduce else block.fit(texts)
+                 for block in (word, char) if block is not None]
         self.word_vectorizer_, self.char_vectorizer_ = word, char
+        self.svd_ = None
+        if reduce:
+            self.svd_ = TextSVD(self.n_components, random_state=self.random_state)
+            out = self.svd_.fit_transform(_stack(parts, self.dtype))
+            return out.astype(self.dtype, copy=False) if transform else None
         return _stack(parts, self.dtype) if transform else None
 
     def _record_input(self, X):
@@ -227,18 +253,22 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        scipy.sparse.csr_matrix of shape (n_samples, n_features_out)
+        scipy.sparse.csr_matrix of shape (n_samples, n_features_out), or ndarray of shape \
+(n_samples, n_components) with ``n_components``
         """
         check_is_fitted(self, ("word_vectorizer_", "char_vectorizer_"))
         texts = text_column(X, type(self).__name__)
         parts = [block.transform(texts) for block in self._fitted_blocks()]
+        if self.svd_ is not None:
+            return self.svd_.transform(_stack(parts, self.dtype)).astype(self.dtype, copy=False)
         return _stack(parts, self.dtype)
 
     def _fitted_blocks(self):
         return [b for b in (self.word_vectorizer_, self.char_vectorizer_) if b is not None]
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the output columns: ``word__<n-gram>`` then ``char__<n-gram>``.
+        """Names of the output columns: ``word__<n-gram>`` then ``char__<n-gram>`` (``svd0``,
+        ``svd1``, ... with ``n_components``).
 
         Parameters
         ----------
@@ -250,6 +280,8 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
         ndarray of str objects
         """
         check_is_fitted(self, ("word_vectorizer_", "char_vectorizer_"))
+        if self.svd_ is not None:
+            return np.asarray([f"svd{i}" for i in range(self.svd_.n_components_)], dtype=object)
         names = []
         for prefix, block in (("word", self.word_vectorizer_), ("char", self.char_vectorizer_)):
             if block is not None:
@@ -399,15 +431,18 @@ ENCODERS = ("tfidf", "minilm")
 
 def text_features(kind="sparse", *, encoder="tfidf", n_components=256, random_state=None,
                   **params):
-    """The encoder of one text column for a model: sparse TF-IDF, a dense reduction, embeddings.
+    """The encoder of one text column for a kind of model: sparse TF-IDF, dense view, embeddings.
 
     ============  ===========================================  ================================
     encoder       ``kind="sparse"`` (linear models, NB, SVM)   ``kind="dense"`` (trees, k-NN)
     ============  ===========================================  ================================
-    ``"tfidf"``   :class:`TextVectorizer`                      :class:`TextVectorizer` then
-                                                               :class:`TextSVD`
+    ``"tfidf"``   :class:`TextVectorizer`                      :class:`TextVectorizer` with
+                                                               ``n_components`` (SVD)
     ``"minilm"``  :class:`SentenceEmbedder` (dense already)    :class:`SentenceEmbedder`
     ============  ===========================================  ================================
+
+    Each is one unfitted transformer (not a Pipeline), so it drops into a ColumnTransformer or
+    an imbalanced-learn Pipeline alike.
 
     Parameters
     ----------
@@ -417,17 +452,16 @@ def text_features(kind="sparse", *, encoder="tfidf", n_components=256, random_st
         TF-IDF n-grams, or sentence embeddings from a local model (needs ``unskew[text]``;
         nothing is imported before ``fit``).
     n_components : int, default=256
-        Components of :class:`TextSVD` (``encoder="tfidf"``, ``kind="dense"`` only).
+        SVD components of the dense TF-IDF view (``encoder="tfidf"``, ``kind="dense"`` only).
     random_state : int or None, default=None
-        Seed of :class:`TextSVD`.
+        Seed of that SVD.
     **params
         Parameters of :class:`TextVectorizer` (``max_char_features=...``) or of
         :class:`SentenceEmbedder` (``cache_dir=...``).
 
     Returns
     -------
-    sklearn.pipeline.Pipeline
-        Steps ``"tfidf"`` [, ``"svd"``], or ``"embed"``.
+    TextVectorizer or SentenceEmbedder
 
     Examples
     --------
@@ -435,9 +469,8 @@ def text_features(kind="sparse", *, encoder="tfidf", n_components=256, random_st
     >>> texts = ["fast delivery", "slow delivery", "great price", "bad price"] * 3
     >>> text_features("sparse").fit_transform(texts).format
     'csr'
-    >>> dense = text_features("dense", n_components=3, random_state=0)
-    >>> [name for name, _ in dense.steps], dense.fit_transform(texts).shape
-    (['tfidf', 'svd'], (12, 3))
+    >>> text_features("dense", n_components=3, random_state=0).fit_transform(texts).shape
+    (12, 3)
     >>> text_features("dense", encoder="glove")
     Traceback (most recent call last):
     ...
@@ -448,9 +481,7 @@ def text_features(kind="sparse", *, encoder="tfidf", n_components=256, random_st
     if encoder == "minilm":
         from ._embed import SentenceEmbedder
 
-        return Pipeline([("embed", SentenceEmbedder(**params))])
-    vectorizer = TextVectorizer(**params)
-    if kind == "sparse":
-        return Pipeline([("tfidf", vectorizer)])
-    return Pipeline([("tfidf", vectorizer),
-                     ("svd", TextSVD(n_components, random_state=random_state))])
+        return SentenceEmbedder(**params)
+    if kind == "dense":
+        params = {"n_components": n_components, "random_state": random_state, **params}
+    return TextVectorizer(**params)
