@@ -28,7 +28,6 @@ from collections import Counter
 from typing import ClassVar
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 from imblearn import under_sampling as _imblearn
 from imblearn.under_sampling.base import BaseCleaningSampler
@@ -38,6 +37,7 @@ from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.utils import check_random_state
 
 from .._neighbors import NeighborIndex, agrees, edited_neighbourhoods, pure_neighbourhoods
+from .._utils._validation import ParamsValidationMixin, find_nonfinite
 from ..exceptions import DataError
 from ._base import check_sample_weight
 
@@ -57,39 +57,22 @@ _SAMPLE_WEIGHT_NOTE = """Pass ``sample_weight=`` to ``fit_resample`` to get
 
 
 def _check_finite(X, owner: str) -> None:
-    """Raise DataError naming the first column with NaN or infinity (imblearn's check is vaguer)."""
-    if isinstance(X, pd.DataFrame):
-        for col in X.columns:
-            values = X[col]
-            if not pd.api.types.is_numeric_dtype(values.dtype):
-                continue  # validation reports non-numeric columns itself
-            arr = np.asarray(values, dtype=np.float64)
-            bad = ~np.isfinite(arr)
-            if bad.any():
-                raise DataError(f"{owner}: column {col!r} of X has {int(bad.sum())} NaN or "
-                                f"infinite values (first at row {int(np.argmax(bad))}); impute "
-                                "or drop them before resampling (neighbour distances need "
-                                "finite numbers)")
+    """Raise a DataError naming the first column with NaN or infinity (imblearn's check is vaguer).
+
+    Runs before validation, on X as given: only numbers are looked at, the rest is left to it.
+    """
+    found = find_nonfinite(X)
+    if found is None:
         return
     if sp.issparse(X):
-        if not hasattr(X, "data"):
-            return  # dok/lil: validation converts or rejects the format itself
-        data = X.data
-        if data.dtype.kind in "fc" and not np.isfinite(data).all():
-            raise DataError(f"{owner}: sparse X has {int((~np.isfinite(data)).sum())} NaN or "
-                            "infinite stored values; impute or drop them before resampling")
-        return
-    arr = np.asarray(X)
-    if arr.dtype.kind in "fc" and arr.ndim == 2:
-        bad = ~np.isfinite(arr)
-        if bad.any():
-            row, col = np.argwhere(bad)[0]
-            raise DataError(f"{owner}: column {col} of X has {int(bad[:, col].sum())} NaN or "
-                            f"infinite values (first at row {row}); impute or drop them before "
-                            "resampling (neighbour distances need finite numbers)")
+        raise DataError(f"{owner}: sparse X has {found.n_nan + found.n_inf} NaN or infinite "
+                        "stored values; impute or drop them before resampling")
+    raise DataError(f"{owner}: column {found.label} of X has {found.in_column} NaN or infinite "
+                    f"values (first at row {found.row}); impute or drop them before resampling "
+                    "(neighbour distances need finite numbers)")
 
 
-class _NeighbourCleaner(BaseCleaningSampler):
+class _NeighbourCleaner(ParamsValidationMixin, BaseCleaningSampler):
     """What the four cleaners share: input checks, kept-row bookkeeping, tags."""
 
     def _check_X_y(self, X, y, accept_sparse=None):
@@ -235,7 +218,7 @@ class TomekLinks(_NeighbourCleaner):
     (True, True)
     """
 
-    # imbalanced-learn's own table: same parameters, same messages
+    # imbalanced-learn's own table: the same parameters take the same values
     _parameter_constraints: ClassVar[dict] = dict(_imblearn.TomekLinks._parameter_constraints)
 
     def __init__(self, *, sampling_strategy="auto", n_jobs=None):
@@ -311,7 +294,7 @@ class EditedNearestNeighbours(_NeighbourCleaner):
     (True, True)
     """
 
-    # imbalanced-learn's own table: same parameters, same messages
+    # imbalanced-learn's own table: the same parameters take the same values
     _parameter_constraints: ClassVar[dict] = dict(
         _imblearn.EditedNearestNeighbours._parameter_constraints)
 
@@ -426,7 +409,7 @@ class OneSidedSelection(_NeighbourCleaner):
     (True, True)
     """
 
-    # imbalanced-learn's own table: same parameters, same messages
+    # imbalanced-learn's own table: the same parameters take the same values
     _parameter_constraints: ClassVar[dict] = dict(
         _imblearn.OneSidedSelection._parameter_constraints)
 

@@ -22,9 +22,11 @@ from typing import ClassVar
 
 import numpy as np
 from imblearn.base import BaseSampler
+from imblearn.over_sampling.base import BaseOverSampler
 from sklearn.base import clone
 
 from .._neighbors import ALGORITHMS, NeighborIndex
+from .._utils._validation import SHORT_TEMPLATE, ParamsValidationMixin, StrOptions
 from ._base import check_sample_weight
 from ._cleaning import (
     EditedNearestNeighbours,
@@ -38,7 +40,7 @@ from ._smote import SMOTE
 __all__ = ["SMOTEENN", "SMOTETomek"]
 
 
-class _SMOTEThenClean(BaseSampler):
+class _SMOTEThenClean(ParamsValidationMixin, BaseSampler):
     """Over-sample with ``smote``, then clean every class with ``cleaner``.
 
     Like imbalanced-learn's combinations it is a plain sampler that over-samples (not an
@@ -47,14 +49,16 @@ class _SMOTEThenClean(BaseSampler):
 
     _sampling_type = "over-sampling"
     _parameter_constraints: ClassVar[dict] = {
-        # SMOTE's sampling_strategy is validated by SMOTE itself
-        "sampling_strategy": "no_validation",
+        # what the default SMOTE takes
+        "sampling_strategy": BaseOverSampler._parameter_constraints["sampling_strategy"],
         "random_state": ["random_state"],
+        # None or a resampler (with fit_resample): checked in fit, naming the step
         "smote": "no_validation",
-        # checked in fit against ALGORITHMS, with a message naming the class
-        "algorithm": "no_validation",
+        "algorithm": [StrOptions(ALGORITHMS, description=f"one of {ALGORITHMS}")],
         "n_jobs": [None, Integral],
     }
+    # the tests of this room pin the short wording ("SMOTEENN: algorithm must be one of ...")
+    _parameter_template = SHORT_TEMPLATE
     _cleaner_param: str
     _cleaner_class: type
 
@@ -62,10 +66,8 @@ class _SMOTEThenClean(BaseSampler):
         return self._cleaner_class(sampling_strategy="all")
 
     def _check_algorithm(self, user_cleaner) -> None:
+        # a cross-parameter rule, beyond what the constraints say
         name = type(self).__name__
-        if not isinstance(self.algorithm, str) or self.algorithm not in ALGORITHMS:
-            raise ValueError(f"{name}: algorithm must be one of {ALGORITHMS}, got "
-                             f"{self.algorithm!r}.")
         if self.algorithm != "exact" and user_cleaner is not None:
             raise ValueError(f"{name}: algorithm={self.algorithm!r} configures the default "
                              f"cleaner, but {self._cleaner_param}= was given too; set the "
@@ -76,9 +78,15 @@ class _SMOTEThenClean(BaseSampler):
         weights = check_sample_weight(sample_weight, X.shape[0], type(self).__name__)
         user_cleaner = getattr(self, self._cleaner_param)
         for step, role in ((self.smote, "smote"), (user_cleaner, self._cleaner_param)):
-            if step is not None and not hasattr(step, "fit_resample"):
+            if step is None:
+                continue
+            if not hasattr(step, "fit_resample"):
                 raise TypeError(f"{type(self).__name__}: {role} must have fit_resample, got "
                                 f"{type(step).__name__}.")
+            # the steps run inside this fit, where scikit-learn skips nested parameter
+            # validation: the user's own steps are validated here
+            if hasattr(step, "_validate_params"):
+                step._validate_params()
         self._check_algorithm(user_cleaner)
         smote = (clone(self.smote) if self.smote is not None
                  else SMOTE(sampling_strategy=self.sampling_strategy,
@@ -174,7 +182,7 @@ class SMOTETomek(_SMOTEThenClean):
     """
 
     _parameter_constraints: ClassVar[dict] = {
-        **_SMOTEThenClean._parameter_constraints, "tomek": "no_validation"}
+        **_SMOTEThenClean._parameter_constraints, "tomek": "no_validation"}  # as smote
     _cleaner_param = "tomek"
     _cleaner_class = TomekLinks
 
@@ -238,7 +246,7 @@ class SMOTEENN(_SMOTEThenClean):
     """
 
     _parameter_constraints: ClassVar[dict] = {
-        **_SMOTEThenClean._parameter_constraints, "enn": "no_validation"}
+        **_SMOTEThenClean._parameter_constraints, "enn": "no_validation"}  # as smote
     _cleaner_param = "enn"
     _cleaner_class = EditedNearestNeighbours
 
@@ -267,9 +275,8 @@ class _IndexedTomekLinks(TomekLinks):
     half: the same :func:`tomek_links` search, given an index of the chosen backend.
     """
 
-    # the owning combination has checked algorithm against ALGORITHMS
     _parameter_constraints: ClassVar[dict] = {
-        **TomekLinks._parameter_constraints, "algorithm": "no_validation",
+        **TomekLinks._parameter_constraints, "algorithm": [StrOptions(ALGORITHMS)],
         "random_state": ["random_state"]}
 
     def __init__(self, *, sampling_strategy="auto", n_jobs=None, algorithm="auto",

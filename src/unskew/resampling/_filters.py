@@ -29,11 +29,19 @@ from .._detect import (
     out_of_fold_probabilities,
     robust_z,
 )
-from .._utils._text import did_you_mean, preview
+from .._utils._text import preview
+from .._utils._validation import (
+    Hidden,
+    Interval,
+    ParamsValidationMixin,
+    StrOptions,
+    check_2d,
+    check_finite,
+)
 from ..exceptions import DataError
 from ._base import check_sample_weight
 
-__all__ = ["LabelIssueFilter", "OutlierRemoval", "check_2d", "check_finite"]
+__all__ = ["LabelIssueFilter", "OutlierRemoval"]
 
 OUTLIER_METHODS = ("both", "isolation-forest", "centroid")
 LABEL_ACTIONS = ("drop", "relabel")
@@ -44,88 +52,21 @@ Z_THRESHOLD = 3.0
 _MAX_DENSE_CELLS = 20_000_000
 
 
-# -- input checks shared by the resamplers of this room ------------------------------------------
-
-def check_2d(X, owner: str) -> None:
-    """Raise a :class:`DataError` unless ``X`` is 2-D.
-
-    Examples
-    --------
-    >>> check_2d([1.0, 2.0, 3.0], "OutlierRemoval")
-    Traceback (most recent call last):
-    ...
-    unskew.exceptions.DataError: OutlierRemoval: X must be 2-D (n_samples, n_features); got a 1-D array of 3 values. For a single feature pass X.reshape(-1, 1) (or a one-column DataFrame).
-    """
-    shape = np.shape(X) if not hasattr(X, "shape") else X.shape
-    if len(shape) == 1:
-        raise DataError(f"{owner}: X must be 2-D (n_samples, n_features); got a 1-D array of "
-                        f"{shape[0]} values. For a single feature pass X.reshape(-1, 1) (or a "
-                        "one-column DataFrame).")
-    if len(shape) != 2:
-        raise DataError(f"{owner}: X must be 2-D (n_samples, n_features); got shape {shape}.")
+def _one_of(options) -> str:
+    return f"one of {', '.join(options)}"
 
 
-def check_finite(X, owner: str, *, columns=None) -> None:
-    """Raise a :class:`DataError` naming the first column with NaN or infinity.
-
-    Parameters
-    ----------
-    X : ndarray, sparse matrix, DataFrame or None
-        Numeric features (None checks nothing).
-    owner : str
-        The resampler's class name, for the message.
-    columns : sequence, optional
-        Column names of ``X`` (taken from a DataFrame when not given).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> check_finite(pd.DataFrame({"age": [30.0, None], "income": [1.0, 2.0]}), "SMOTE")
-    Traceback (most recent call last):
-    ...
-    unskew.exceptions.DataError: SMOTE: X has 1 NaN and 0 infinite values; column 'age' has 1 (first at row 1). Impute them first (e.g. sklearn.impute.SimpleImputer in the pipeline before SMOTE) or drop those rows.
-    """
-    if X is None:
-        return
-    if isinstance(X, pd.DataFrame):
-        columns = X.columns if columns is None else columns
-        X = X.to_numpy(dtype=np.float64, na_value=np.nan)
-    if sp.issparse(X):
-        X = sp.csr_matrix(X)
-        values = X.data
-        bad = np.flatnonzero(~np.isfinite(values))
-        if not bad.size:
-            return
-        bad_cols = X.indices[bad]
-        bad_rows = np.searchsorted(X.indptr, bad, side="right") - 1
-    else:
-        values = np.asarray(X, dtype=np.float64)
-        bad_rows, bad_cols = np.nonzero(~np.isfinite(values))
-        if not bad_rows.size:
-            return
-        values = values[bad_rows, bad_cols]
-        bad = np.arange(bad_rows.size)
-    first_col = int(bad_cols.min())
-    in_col = bad_cols == first_col
-    name = repr(columns[first_col]) if columns is not None else str(first_col)
-    n_nan = int(np.isnan(values[bad]).sum())
-    raise DataError(
-        f"{owner}: X has {n_nan} NaN and {bad.size - n_nan} infinite values; column {name} "
-        f"has {int(in_col.sum())} (first at row {int(bad_rows[in_col].min())}). Impute them "
-        f"first (e.g. sklearn.impute.SimpleImputer in the pipeline before {owner}) or drop "
-        "those rows."
-    )
+# the constraints both filters share
+_CLASSES = [StrOptions(CLASS_CHOICES, description=f"{_one_of(CLASS_CHOICES)} or a list of labels"),
+            Hidden(list)]
+_MIN_CLASS_SIZE = [Interval(numbers.Integral, 1, None, closed="left")]
 
 
 def resolve_classes(classes, y, owner: str) -> OrderedDict:
     """``{class: rows}`` for the classes a filter may act on (``"minority"``, ``"all"``, ...)."""
     labels, counts = np.unique(y, return_counts=True)
     found = OrderedDict(zip(labels.tolist(), counts.tolist(), strict=True))
-    if isinstance(classes, str):
-        if classes not in CLASS_CHOICES:
-            raise ValueError(f"The 'classes' parameter of {owner} must be one of "
-                             f"{', '.join(CLASS_CHOICES)} or a list of labels; got {classes!r}"
-                             f"{did_you_mean(classes, CLASS_CHOICES) or '.'}")
+    if isinstance(classes, str):  # one of CLASS_CHOICES (the constraint checked it)
         low, high = counts.min(), counts.max()
         keep = {"all": counts > 0, "minority": counts == low, "not minority": counts != low,
                 "majority": counts == high, "not majority": counts != high}[classes]
@@ -167,7 +108,7 @@ def _guard(flagged: np.ndarray, order_key: np.ndarray, y, targets: OrderedDict,
     return flagged
 
 
-class _RowFilter(BaseSampler):
+class _RowFilter(ParamsValidationMixin, BaseSampler):
     """What the filters share: input checks, ``classes`` and the ``sample_indices_`` tag."""
 
     # imbalanced-learn's base reads ``sampling_strategy``; for a "bypass" sampler it only checks
@@ -192,9 +133,6 @@ class _RowFilter(BaseSampler):
 
     def _check_common(self, y):
         owner = type(self).__name__
-        if not (isinstance(self.min_class_size, numbers.Integral) and self.min_class_size >= 1):
-            raise ValueError(f"The 'min_class_size' parameter of {owner} must be an int >= 1; "
-                             f"got {self.min_class_size!r}.")
         self.sampling_strategy_ = resolve_classes(self.classes, y, owner)
         return self.sampling_strategy_
 
@@ -268,10 +206,12 @@ default="all"
     """
 
     _parameter_constraints: ClassVar[dict] = {
-        "method": [str],
-        "contamination": [str, numbers.Real],
-        "classes": [str, list],
-        "min_class_size": [numbers.Integral],
+        "method": [StrOptions(OUTLIER_METHODS, description=_one_of(OUTLIER_METHODS))],
+        "contamination": [StrOptions(("auto",)),
+                          Interval(numbers.Real, 0, 0.5, closed="right",
+                                   description="a float in (0, 0.5]")],
+        "classes": _CLASSES,
+        "min_class_size": _MIN_CLASS_SIZE,
         "random_state": ["random_state"],
     }
 
@@ -286,14 +226,6 @@ default="all"
     def _fit_resample(self, X, y, sample_weight=None):
         owner = type(self).__name__
         sample_weight = check_sample_weight(sample_weight, y.shape[0], owner)
-        if self.method not in OUTLIER_METHODS:
-            raise ValueError(f"The 'method' parameter of {owner} must be one of "
-                             f"{', '.join(OUTLIER_METHODS)}; got {self.method!r}"
-                             f"{did_you_mean(str(self.method), OUTLIER_METHODS) or '.'}")
-        if not (self.contamination == "auto" or (isinstance(self.contamination, numbers.Real)
-                                                  and 0 < self.contamination <= 0.5)):
-            raise ValueError(f"The 'contamination' parameter of {owner} must be 'auto' or a "
-                             f"float in (0, 0.5]; got {self.contamination!r}.")
         targets = self._check_common(y)
         rng = check_random_state(self.random_state)
         seeds = rng.randint(np.iinfo(np.int32).max, size=len(targets))
@@ -423,12 +355,14 @@ default="all"
     """
 
     _parameter_constraints: ClassVar[dict] = {
-        "estimator": [None, object],
-        "cv": [numbers.Integral],
-        "action": [str],
-        "threshold": [numbers.Real, None],
-        "classes": [str, list],
-        "min_class_size": [numbers.Integral],
+        # None or a classifier with predict_proba: checked in fit, naming its class
+        "estimator": "no_validation",
+        "cv": [Interval(numbers.Integral, 2, None, closed="left")],
+        "action": [StrOptions(LABEL_ACTIONS, description=_one_of(LABEL_ACTIONS))],
+        "threshold": [Interval(numbers.Real, 0, 1, closed="both",
+                               description="a float in [0, 1]"), None],
+        "classes": _CLASSES,
+        "min_class_size": _MIN_CLASS_SIZE,
         "random_state": ["random_state"],
     }
 
@@ -444,16 +378,6 @@ default="all"
 
     def _check_params(self, y):
         owner = type(self).__name__
-        if self.action not in LABEL_ACTIONS:
-            raise ValueError(f"The 'action' parameter of {owner} must be one of "
-                             f"{', '.join(LABEL_ACTIONS)}; got {self.action!r}"
-                             f"{did_you_mean(str(self.action), LABEL_ACTIONS) or '.'}")
-        if not (isinstance(self.cv, numbers.Integral) and self.cv >= 2):
-            raise ValueError(f"The 'cv' parameter of {owner} must be an int >= 2; "
-                             f"got {self.cv!r}.")
-        if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
-            raise ValueError(f"The 'threshold' parameter of {owner} must be a float in [0, 1] "
-                             f"or None; got {self.threshold!r}.")
         if self.estimator is not None and not hasattr(self.estimator, "predict_proba"):
             raise TypeError(f"{owner}: estimator {type(self.estimator).__name__} has no "
                             "predict_proba; pass a probabilistic classifier (or None for the "

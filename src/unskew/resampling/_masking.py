@@ -15,9 +15,15 @@ from sklearn.utils import check_consistent_length, check_random_state
 from sklearn.utils.validation import validate_data
 
 from .._utils._text import did_you_mean, preview
+from .._utils._validation import (
+    Interval,
+    ParamsValidationMixin,
+    StrOptions,
+    check_2d,
+    check_finite,
+)
 from ..exceptions import DataError
 from ._base import check_sample_weight
-from ._filters import check_2d, check_finite
 
 __all__ = ["MaskingOverSampler"]
 
@@ -26,7 +32,7 @@ FILLS = ("class-values", "noise", "class-median")
 _KEYS_PER_CHUNK = 4_000_000
 
 
-class MaskingOverSampler(BaseOverSampler):
+class MaskingOverSampler(ParamsValidationMixin, BaseOverSampler):
     """Over-sample rare classes with copies of their rows in which a few features are masked.
 
     Each synthetic row copies a row of its class and replaces a random subset of its features
@@ -131,12 +137,15 @@ class MaskingOverSampler(BaseOverSampler):
 
     _parameter_constraints: ClassVar[dict] = {
         **BaseOverSampler._parameter_constraints,
-        "mask_fraction": [numbers.Real],
-        "fill": [str],
-        "noise_scale": [numbers.Real],
+        "mask_fraction": [Interval(numbers.Real, 0, 1, closed="both",
+                                   description="a float in [0, 1]")],
+        "fill": [StrOptions(FILLS, description=f"one of {', '.join(FILLS)}")],
+        "noise_scale": [Interval(numbers.Real, 0, None, closed="left",
+                                 description="a finite float >= 0")],
         "text_columns": [list, tuple, None],
         "token_mask": [str, None],
-        "token_mask_fraction": [numbers.Real],
+        "token_mask_fraction": [Interval(numbers.Real, 0, 1, closed="both",
+                                         description="a float in [0, 1]")],
     }
 
     def __init__(self, *, sampling_strategy="auto", mask_fraction=0.15, fill="class-values",
@@ -178,19 +187,8 @@ class MaskingOverSampler(BaseOverSampler):
         return X, y, binarize_y
 
     def _check_params(self, X):
+        """What the constraints cannot say: that ``text_columns`` are text columns of ``X``."""
         owner = type(self).__name__
-        for name in ("mask_fraction", "token_mask_fraction"):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f"The {name!r} parameter of {owner} must be a float in [0, 1]; "
-                                 f"got {value!r}.")
-        if self.fill not in FILLS:
-            raise ValueError(f"The 'fill' parameter of {owner} must be one of "
-                             f"{', '.join(FILLS)}; got {self.fill!r}"
-                             f"{did_you_mean(str(self.fill), FILLS) or '.'}")
-        if not (np.isfinite(self.noise_scale) and self.noise_scale >= 0):
-            raise ValueError(f"The 'noise_scale' parameter of {owner} must be a finite float "
-                             f">= 0; got {self.noise_scale!r}.")
         text = list(self.text_columns or ())
         if text and not isinstance(X, pd.DataFrame):
             raise ValueError(f"{owner}: text_columns={text!r} needs X as a pandas DataFrame "

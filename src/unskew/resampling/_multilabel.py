@@ -10,6 +10,7 @@ resampling algorithms", Neurocomputing 163, 2015).
 from __future__ import annotations
 
 import numbers
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -19,10 +20,18 @@ from sklearn.utils import check_consistent_length, check_random_state
 from sklearn.utils.validation import validate_data
 
 from .._neighbors import NeighborIndex
-from .._utils._validation import check_multilabel
+from .._utils._validation import (
+    Described,
+    HasMethods,
+    Interval,
+    ParamsValidationMixin,
+    StrOptions,
+    check_2d,
+    check_finite,
+    check_multilabel,
+)
 from ..exceptions import DataError
 from ._base import check_sample_weight
-from ._filters import check_2d, check_finite
 
 __all__ = ["MLROS", "MLSMOTE", "label_imbalance_ratios", "mean_imbalance_ratio"]
 
@@ -71,7 +80,7 @@ def _irlbl(counts: np.ndarray) -> np.ndarray:
     return np.divide(counts.max(), counts, out=np.full(counts.shape, np.inf), where=counts > 0)
 
 
-class _MultiLabelResampler(BaseEstimator):
+class _MultiLabelResampler(ParamsValidationMixin, BaseEstimator):
     """Input checks and pandas round-trips shared by the multi-label resamplers."""
 
     _numeric_X = True
@@ -123,6 +132,7 @@ class _MultiLabelResampler(BaseEstimator):
         return X_res, Y_res, np.concatenate([sample_weight, w_new])
 
     def _validate(self, X, Y):
+        self._validate_params()
         owner = type(self).__name__
         check_2d(X, owner)
         if len(np.shape(Y)) != 2:
@@ -147,7 +157,6 @@ class _MultiLabelResampler(BaseEstimator):
         if not counts.any():
             raise DataError(f"{owner}: no row of Y carries any of its {Y.shape[1]} labels; "
                             "there is nothing to balance")
-        self._check_params()
         self.label_counts_ = counts.astype(np.int64)
         self.imbalance_ratios_ = _irlbl(counts)
         self.mean_imbalance_ratio_ = float(
@@ -229,16 +238,15 @@ class MLROS(_MultiLabelResampler):
 
     _numeric_X = False
 
+    _parameter_constraints: ClassVar[dict] = {
+        "percentage": [Interval(numbers.Real, 0, None, closed="neither",
+                                description="a float > 0 (the fraction of rows to add)")],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, *, percentage=0.1, random_state=None):
         self.percentage = percentage
         self.random_state = random_state
-
-    def _check_params(self):
-        p = self.percentage
-        if not (isinstance(p, numbers.Real) and not isinstance(p, bool) and np.isfinite(p)
-                and p > 0):
-            raise ValueError(f"The 'percentage' parameter of {type(self).__name__} must be a "
-                             f"float > 0 (the fraction of rows to add); got {p!r}.")
 
     def _resample(self, X, Y, sample_weight):
         rng = check_random_state(self.random_state)
@@ -325,25 +333,19 @@ class MLSMOTE(_MultiLabelResampler):
     ([2], (110, 3), [110, 30, 20])
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "k_neighbors": [Interval(numbers.Integral, 1, None, closed="left"),
+                        Described(HasMethods(["kneighbors"]), "an object with n_neighbors and "
+                                  "kneighbors (e.g. NearestNeighbors)")],
+        "label_strategy": [StrOptions(LABEL_STRATEGIES,
+                                      description=f"one of {', '.join(LABEL_STRATEGIES)}")],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, *, k_neighbors=5, label_strategy="ranking", random_state=None):
         self.k_neighbors = k_neighbors
         self.label_strategy = label_strategy
         self.random_state = random_state
-
-    def _check_params(self):
-        owner = type(self).__name__
-        if self.label_strategy not in LABEL_STRATEGIES:
-            raise ValueError(f"The 'label_strategy' parameter of {owner} must be one of "
-                             f"{', '.join(LABEL_STRATEGIES)}; got {self.label_strategy!r}.")
-        k = self.k_neighbors
-        if isinstance(k, numbers.Integral) and not isinstance(k, bool):
-            if k < 1:
-                raise ValueError(f"The 'k_neighbors' parameter of {owner} must be an int >= 1 "
-                                 f"or a NearestNeighbors-like object; got {k!r}.")
-        elif not (hasattr(k, "kneighbors") and hasattr(k, "n_neighbors")):
-            raise TypeError(f"The 'k_neighbors' parameter of {owner} must be an int >= 1 or an "
-                            "object with n_neighbors and kneighbors (e.g. NearestNeighbors); "
-                            f"got {type(k).__name__}.")
 
     def _neighbors(self):
         if isinstance(self.k_neighbors, numbers.Integral):

@@ -14,16 +14,16 @@ from imblearn.utils import check_target_type
 from sklearn.utils import check_consistent_length, check_random_state
 from sklearn.utils.validation import validate_data
 
-from .._utils._text import did_you_mean, preview
+from .._utils._text import preview
+from .._utils._validation import Hidden, Interval, ParamsValidationMixin, StrOptions, check_2d
 from ..exceptions import DataError
 from ..weights import WEIGHTING_METHODS, class_weights
 from ._base import check_sample_weight
-from ._filters import check_2d
 
 __all__ = ["WeightedSelection"]
 
 
-class WeightedSelection(BaseSampler):
+class WeightedSelection(ParamsValidationMixin, BaseSampler):
     """Draw rows at random, each with probability proportional to its class's weight.
 
     The class weights ``w_c`` come from :func:`unskew.weights.class_weights` (or a dict), so a
@@ -103,8 +103,11 @@ default="balanced"
     sampling_strategy = "all"
 
     _parameter_constraints: ClassVar[dict] = {
-        "weights": [str, Mapping],
-        "n_samples": [numbers.Integral, None],
+        # a dict's classes and weights are checked against y in fit
+        "weights": [StrOptions(WEIGHTING_METHODS,
+                               description=f"one of {', '.join(WEIGHTING_METHODS)} or a dict"),
+                    Hidden(Mapping)],
+        "n_samples": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "replacement": ["boolean"],
         "random_state": ["random_state"],
     }
@@ -132,10 +135,6 @@ default="balanced"
     def _class_weights(self, y) -> dict:
         owner = type(self).__name__
         if isinstance(self.weights, str):
-            if self.weights not in WEIGHTING_METHODS:
-                raise ValueError(f"The 'weights' parameter of {owner} must be one of "
-                                 f"{', '.join(WEIGHTING_METHODS)} or a dict; got "
-                                 f"{self.weights!r}{did_you_mean(self.weights, WEIGHTING_METHODS) or '.'}")
             return class_weights(y, self.weights)
         labels = np.unique(y).tolist()
         unknown = [c for c in self.weights if c not in labels]
@@ -161,10 +160,7 @@ default="balanced"
         owner = type(self).__name__
         sample_weight = check_sample_weight(sample_weight, y.shape[0], owner)
         n_rows = y.shape[0]
-        n_samples = n_rows if self.n_samples is None else self.n_samples
-        if n_samples < 1:
-            raise ValueError(f"The 'n_samples' parameter of {owner} must be an int >= 1 or "
-                             f"None; got {self.n_samples!r}.")
+        n_samples = n_rows if self.n_samples is None else int(self.n_samples)
         weights = self._class_weights(y)
         labels, codes, counts = np.unique(y, return_inverse=True, return_counts=True)
         per_class = np.array([weights[c] for c in labels.tolist()])

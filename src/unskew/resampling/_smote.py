@@ -17,11 +17,20 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.metrics import pairwise_distances_chunked
 from sklearn.svm import SVC
 
+from .._utils._validation import (
+    SHORT_TEMPLATE,
+    Described,
+    HasMethods,
+    Interval,
+    StrOptions,
+    as_python,
+    parameter_error,
+)
 from ..exceptions import DataError, StructureError
 from ._smote_base import (
+    NEIGHBORS,
     BaseSMOTE,
     _Job,
-    _py,
     check_neighbors,
     doc,
     query_neighbors,
@@ -163,8 +172,8 @@ class BorderlineSMOTE(BaseSMOTE):
 
     _parameter_constraints: ClassVar[dict] = {
         **BaseSMOTE._parameter_constraints,
-        "m_neighbors": "no_validation",
-        "kind": [str],
+        "m_neighbors": NEIGHBORS,
+        "kind": [StrOptions(("borderline-1", "borderline-2"))],
     }
 
     def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5,
@@ -176,10 +185,7 @@ class BorderlineSMOTE(BaseSMOTE):
 
     def _validate_estimator(self):
         super()._validate_estimator()
-        if self.kind not in ("borderline-1", "borderline-2"):
-            raise ValueError("BorderlineSMOTE: kind must be 'borderline-1' or 'borderline-2', "
-                             f"got {self.kind!r}.")
-        self.nn_m_ = check_neighbors("m_neighbors", self.m_neighbors, type(self).__name__)
+        self.nn_m_ = check_neighbors(self.m_neighbors)
 
     def _prepare(self, X, y, rng):
         self.nn_m_.fit(X)
@@ -290,9 +296,11 @@ class SVMSMOTE(BaseSMOTE):
 
     _parameter_constraints: ClassVar[dict] = {
         **BaseSMOTE._parameter_constraints,
-        "m_neighbors": "no_validation",
-        "svm_estimator": "no_validation",
-        "out_step": [numbers.Real],
+        "m_neighbors": NEIGHBORS,
+        "svm_estimator": [None, Described(HasMethods(["fit", "decision_function"]),
+                                          "a classifier with fit and decision_function (an SVM, "
+                                          "LinearSVC, SGDClassifier(loss='hinge'))")],
+        "out_step": [Interval(numbers.Real, 0, 1, closed="both", description="in [0, 1]")],
     }
 
     def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5,
@@ -305,20 +313,9 @@ class SVMSMOTE(BaseSMOTE):
 
     def _validate_estimator(self):
         super()._validate_estimator()
-        owner = type(self).__name__
-        if not 0 <= self.out_step <= 1:
-            raise ValueError(f"{owner}: out_step must be in [0, 1], got {self.out_step}.")
-        self.nn_m_ = check_neighbors("m_neighbors", self.m_neighbors, owner)
-        if self.svm_estimator is None:
-            self.svm_estimator_ = SVC(gamma="scale", random_state=self.random_state)
-        elif hasattr(self.svm_estimator, "fit") and (
-                hasattr(self.svm_estimator, "decision_function")
-                or hasattr(self.svm_estimator, "support_")):
-            self.svm_estimator_ = clone(self.svm_estimator)
-        else:
-            raise TypeError(f"{owner}: svm_estimator must be a classifier with fit and "
-                            "decision_function (an SVM, LinearSVC, SGDClassifier(loss='hinge')), "
-                            f"got {type(self.svm_estimator).__name__}.")
+        self.nn_m_ = check_neighbors(self.m_neighbors)
+        self.svm_estimator_ = (SVC(gamma="scale", random_state=self.random_state)
+                               if self.svm_estimator is None else clone(self.svm_estimator))
 
     def _prepare(self, X, y, rng):
         self.svm_estimator_.fit(X, y)
@@ -349,7 +346,7 @@ class SVMSMOTE(BaseSMOTE):
         keep = n_other < m
         if not keep.any():
             raise DataError(
-                f"SVMSMOTE: all {support.size} support vectors of class {_py(label)!r} are noise (their "
+                f"SVMSMOTE: all {support.size} support vectors of class {as_python(label)!r} are noise (their "
                 f"{m} nearest neighbours all belong to other classes); SVM-SMOTE does not suit "
                 "this class: try BorderlineSMOTE or SMOTE.")
         support, danger = support[keep], n_other[keep] >= m / 2
@@ -422,7 +419,7 @@ class ADASYN(BaseSMOTE):
 
     _parameter_constraints: ClassVar[dict] = {
         **{k: v for k, v in BaseSMOTE._parameter_constraints.items() if k != "k_neighbors"},
-        "n_neighbors": "no_validation",
+        "n_neighbors": NEIGHBORS,
     }
 
     def __init__(self, *, sampling_strategy="auto", random_state=None, n_neighbors=5):
@@ -431,7 +428,7 @@ class ADASYN(BaseSMOTE):
         self.n_neighbors = n_neighbors
 
     def _validate_estimator(self):
-        self.nn_ = check_neighbors("n_neighbors", self.n_neighbors, type(self).__name__)
+        self.nn_ = check_neighbors(self.n_neighbors)
 
     def _prepare(self, X, y, rng):
         self.nn_.fit(X)
@@ -444,7 +441,7 @@ class ADASYN(BaseSMOTE):
         ratio = np.count_nonzero(y[nbrs] != label, axis=1) / K
         if not ratio.any():
             raise StructureError(
-                f"ADASYN: no row of class {_py(label)!r} has a neighbour of another class among its "
+                f"ADASYN: no row of class {as_python(label)!r} has a neighbour of another class among its "
                 f"{K} nearest, so ADASYN has no hard rows to focus on; use SMOTE for this data.")
         self.ratios_[label] = ratio / ratio.sum()
         self._check_class_size(label, rows.size, K, param="n_neighbors")
@@ -537,9 +534,12 @@ class KMeansSMOTE(BaseSMOTE):
 
     _parameter_constraints: ClassVar[dict] = {
         **BaseSMOTE._parameter_constraints,
-        "kmeans_estimator": "no_validation",
-        "cluster_balance_threshold": [str, numbers.Real],
-        "density_exponent": [str, numbers.Real],
+        # an int must also be >= 1 and an object have n_clusters: checked in fit
+        "kmeans_estimator": [None, Described(numbers.Integral, "an int >= 1"),
+                             Described(HasMethods(["fit_predict"]),
+                                       "a clusterer with fit_predict and n_clusters")],
+        "cluster_balance_threshold": [StrOptions(("auto",)), Described(numbers.Real, "a number")],
+        "density_exponent": [StrOptions(("auto",)), Described(numbers.Real, "a number")],
         "n_jobs": [numbers.Integral, None],
     }
 
@@ -556,23 +556,21 @@ class KMeansSMOTE(BaseSMOTE):
     def _validate_estimator(self):
         super()._validate_estimator()
         owner = type(self).__name__
-        for name in ("cluster_balance_threshold", "density_exponent"):
-            value = getattr(self, name)
-            if isinstance(value, str) and value != "auto":
-                raise ValueError(f"{owner}: {name} must be 'auto' or a number, got {value!r}.")
         km = self.kmeans_estimator
         if km is None:
             self.kmeans_estimator_ = MiniBatchKMeans(random_state=self.random_state)
         elif isinstance(km, numbers.Integral) and not isinstance(km, bool):
             if km < 1:
-                raise ValueError(f"{owner}: kmeans_estimator as an int must be >= 1, got {km}.")
+                raise parameter_error(owner, "kmeans_estimator as an int", ">= 1", km,
+                                      template=SHORT_TEMPLATE)
             self.kmeans_estimator_ = MiniBatchKMeans(n_clusters=int(km),
                                                      random_state=self.random_state)
         elif hasattr(km, "fit_predict") and hasattr(km, "n_clusters"):
             self.kmeans_estimator_ = clone(km)
-        else:
-            raise TypeError(f"{owner}: kmeans_estimator must be None, an int or a clusterer with "
-                            f"fit_predict and n_clusters, got {type(km).__name__}.")
+        else:  # a bool, or no n_clusters
+            raise parameter_error(owner, "kmeans_estimator", "None, an int >= 1 or a clusterer "
+                                  "with fit_predict and n_clusters", km, template=SHORT_TEMPLATE,
+                                  type_error=True)
         self.cluster_balance_threshold_ = (self.cluster_balance_threshold
                                            if self.kmeans_estimator_.n_clusters != 1 else -np.inf)
 
@@ -598,7 +596,7 @@ class KMeansSMOTE(BaseSMOTE):
             sparsities.append(_mean_distance(X[rows]) ** exponent / rows.size)
         if not members:
             raise StructureError(
-                f"KMeansSMOTE: no cluster holds at least {k + 1} rows of class {_py(label)!r} with a "
+                f"KMeansSMOTE: no cluster holds at least {k + 1} rows of class {as_python(label)!r} with a "
                 f"class share >= {threshold:.3g}; lower cluster_balance_threshold, change the "
                 "number of clusters (kmeans_estimator) or lower k_neighbors.")
         weights = np.asarray(sparsities, dtype=np.float64)

@@ -10,10 +10,10 @@ float32.
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from abc import abstractmethod
 from dataclasses import dataclass
+from numbers import Integral
 from typing import ClassVar
 
 import numpy as np
@@ -23,10 +23,20 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from .._neighbors import NeighborIndex, Segments
+from .._utils._validation import (
+    SHORT_TEMPLATE,
+    Described,
+    HasMethods,
+    Interval,
+    ParamsValidationMixin,
+    as_python,
+    check_2d,
+    find_nonfinite,
+)
 from ..exceptions import DataError
 from ._base import check_sample_weight
 
-__all__ = ["BaseSMOTE"]
+__all__ = ["NEIGHBORS", "BaseSMOTE"]
 
 # elements of one generation chunk (8 MiB of float64): bounds every temporary array
 _CHUNK_ELEMENTS = 1 << 20
@@ -99,17 +109,20 @@ def _segments(X, y, jobs, draws) -> Segments:
     return Segments(*(np.concatenate(column) for column in zip(*parts, strict=True)))
 
 
-def check_neighbors(name: str, value, owner: str, *, extra: int = 1):
-    """A neighbours object from an int (``NeighborIndex(value + extra)``) or a cloned object."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        if value < 1:
-            raise ValueError(f"{owner}: {name} must be an int >= 1 or a NearestNeighbors-like "
-                             f"object, got {value}.")
+# the constraint of a neighbours parameter (k_neighbors, m_neighbors, n_neighbors)
+NEIGHBORS = [Interval(Integral, 1, None, closed="left"),
+             Described(HasMethods(["fit", "kneighbors"]), "an object with fit and kneighbors "
+                       "(e.g. sklearn.neighbors.NearestNeighbors)")]
+
+
+def check_neighbors(value, *, extra: int = 1):
+    """A neighbours object from an int (``NeighborIndex(value + extra)``) or a cloned object.
+
+    ``value`` satisfies :data:`NEIGHBORS` (the parameter validation checked it).
+    """
+    if isinstance(value, Integral):
         return NeighborIndex(n_neighbors=int(value) + extra)
-    if hasattr(value, "kneighbors") and hasattr(value, "fit"):
-        return clone(value)
-    raise TypeError(f"{owner}: {name} must be an int >= 1 or an object with fit and kneighbors "
-                    f"(e.g. sklearn.neighbors.NearestNeighbors), got {type(value).__name__}.")
+    return clone(value)
 
 
 def self_neighbors(nn, X, k: int) -> np.ndarray:
@@ -148,22 +161,19 @@ def split_counts(weights: np.ndarray, total: int) -> np.ndarray:
     return counts
 
 
-def _py(value):
-    """A numpy scalar as the plain Python value, for readable messages."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _frame_columns(X):
     return list(X.columns) if hasattr(X, "columns") and hasattr(X, "dtypes") else None
 
 
-class BaseSMOTE(BaseOverSampler):
+class BaseSMOTE(ParamsValidationMixin, BaseOverSampler):
     """Shared template of the SMOTE family (not for direct use)."""
 
     _parameter_constraints: ClassVar[dict] = {
         **BaseOverSampler._parameter_constraints,
-        "k_neighbors": "no_validation",  # int >= 1 or neighbours object: checked in fit
+        "k_neighbors": NEIGHBORS,
     }
+    # the family's tests pin the short wording ("SMOTE: k_neighbors must be an int >= 1, ...")
+    _parameter_template = SHORT_TEMPLATE
     # numeric-only resamplers point users with categorical columns here
     _accepts_categorical = False
 
@@ -175,9 +185,7 @@ class BaseSMOTE(BaseOverSampler):
     # ----------------------------------------------------------------------------- input checks
     def _check_X_y(self, X, y, accept_sparse=None):
         owner = type(self).__name__
-        if not sparse.issparse(X) and np.ndim(X) == 1:
-            raise DataError(f"{owner}: X must be 2-D (n_samples, n_features), got a 1-D array of "
-                            f"length {len(X)}; for a single feature pass X.reshape(-1, 1).")
+        check_2d(X, owner)
         columns = _frame_columns(X)
         if columns is not None and not self._accepts_categorical:
             bad = [c for c, t in zip(columns, X.dtypes, strict=True)
@@ -202,22 +210,18 @@ class BaseSMOTE(BaseOverSampler):
                              "numeric/categorical columns or SMOTEN for categorical ones.")
         if "NaN" not in text and "infinity" not in text:
             return exc
-        columns = _frame_columns(X)
-        if columns is not None:
-            for name in columns:
-                col = X[name].to_numpy()
-                if col.dtype.kind in "fc" and not np.isfinite(col).all():
-                    n_bad = int((~np.isfinite(col)).sum())
-                    return DataError(f"{owner}: column {name!r} has {n_bad} NaN/inf values; "
-                                     "impute or drop them first (e.g. sklearn SimpleImputer in "
-                                     "the pipeline before the resampler).")
+        # the family's wording, which its tests pin: "column 'age' has 3 NaN/inf values"
+        if _frame_columns(X) is not None:
+            found = find_nonfinite(X)
+            if found is not None:
+                return DataError(f"{owner}: column {found.label} has {found.in_column} NaN/inf "
+                                 "values; impute or drop them first (e.g. sklearn SimpleImputer "
+                                 "in the pipeline before the resampler).")
         elif not sparse.issparse(X):
-            arr = np.asarray(X, dtype=np.float64)
-            bad_cols = np.flatnonzero(~np.isfinite(arr).all(axis=0))
-            if bad_cols.size:
-                n_bad = int((~np.isfinite(arr[:, bad_cols[0]])).sum())
-                return DataError(f"{owner}: column {bad_cols[0]} of X has {n_bad} NaN/inf values; "
-                                 "impute or drop them first.")
+            found = find_nonfinite(np.asarray(X, dtype=np.float64))
+            if found is not None:
+                return DataError(f"{owner}: column {found.label} of X has {found.in_column} "
+                                 "NaN/inf values; impute or drop them first.")
         return DataError(f"{owner}: X has NaN/inf values ({text}); impute or drop them first.")
 
     def _check_strategy_classes(self, y):
@@ -237,7 +241,7 @@ class BaseSMOTE(BaseOverSampler):
         for label, wanted in strategy.items():
             if wanted < present[label]:
                 raise DataError(
-                    f"{owner}: sampling_strategy asks for {wanted} rows of class {_py(label)!r}, which "
+                    f"{owner}: sampling_strategy asks for {wanted} rows of class {as_python(label)!r}, which "
                     f"has {present[label]}; an over-sampler only adds rows. Ask for at least "
                     f"{present[label]}, or use an under-sampler to shrink it.")
 
@@ -247,13 +251,12 @@ class BaseSMOTE(BaseOverSampler):
         owner = type(self).__name__
         hint = (f"set {param}={n_rows - 1} (or lower)" if n_rows > 1
                 else "use RandomOverSampler to duplicate it, or collect more rows")
-        raise DataError(f"{owner}: class {_py(label)!r} has {n_rows} rows, but {param}={k} needs at "
+        raise DataError(f"{owner}: class {as_python(label)!r} has {n_rows} rows, but {param}={k} needs at "
                         f"least {k + 1} (a row and {k} neighbours of its class); {hint}.")
 
     # -------------------------------------------------------------------------------- template
     def _validate_estimator(self):
-        owner = type(self).__name__
-        self.nn_k_ = check_neighbors("k_neighbors", self.k_neighbors, owner)
+        self.nn_k_ = check_neighbors(self.k_neighbors)
 
     def _n_k(self) -> int:
         return int(self.nn_k_.n_neighbors) - 1
@@ -281,7 +284,7 @@ class BaseSMOTE(BaseOverSampler):
         """The seed rows and neighbours of ``label``'s ``n_samples`` new rows."""
 
     def _warn_nothing(self, label, why: str):
-        warnings.warn(f"{type(self).__name__}: no synthetic rows for class {_py(label)!r}: {why}",
+        warnings.warn(f"{type(self).__name__}: no synthetic rows for class {as_python(label)!r}: {why}",
                       UserWarning, stacklevel=4)
 
     # ------------------------------------------------------------------------------ generation

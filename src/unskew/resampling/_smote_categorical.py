@@ -18,9 +18,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
+from .._utils._validation import StrOptions, as_python, check_2d, check_finite
 from ..exceptions import DataError
 from ._base import check_sample_weight
-from ._smote_base import BaseSMOTE, _Job, _py, doc
+from ._smote_base import BaseSMOTE, _Job, doc
 
 __all__ = ["SMOTEN", "SMOTENC"]
 
@@ -62,9 +63,7 @@ def _smallest_distances(dist_block: np.ndarray, k: int) -> np.ndarray:
 def _check_common(self, X, y):
     """Input checks shared by SMOTENC and SMOTEN (they keep X's dtypes: strings are fine)."""
     owner = type(self).__name__
-    if not sparse.issparse(X) and np.ndim(X) == 1:
-        raise DataError(f"{owner}: X must be 2-D (n_samples, n_features), got a 1-D array of "
-                        f"length {len(X)}; for a single feature pass X.reshape(-1, 1).")
+    check_2d(X, owner)
     y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
@@ -80,30 +79,9 @@ def _check_common(self, X, y):
         # the wording scikit-learn's check_array uses, which its estimator checks expect
         raise DataError(f"{owner}: found array with {X.shape[0]} sample(s) and {X.shape[1]} "
                         f"feature(s) (shape={X.shape}) while a minimum of 1 is required.")
-    _check_finite_numeric(owner, X)
+    check_finite(X, owner)  # the numeric columns; categories are read as they are
     self._check_strategy_classes(y)
     return X, y, binarize_y
-
-
-def _check_finite_numeric(owner: str, X) -> None:
-    """Numeric columns (of a frame, or a numeric array) must not hold NaN/inf."""
-    if sparse.issparse(X):
-        data = X.tocsr().data
-        if data.dtype.kind in "fc" and not np.isfinite(data).all():
-            raise DataError(f"{owner}: X has NaN/inf values; impute or drop them first.")
-        return
-    if _is_frame(X):
-        for name in X.columns:
-            column = X[name]
-            if column.dtype.kind in "fc" and not np.isfinite(column.to_numpy()).all():
-                raise DataError(f"{owner}: numeric column {name!r} has NaN/inf values; impute "
-                                "or drop them first.")
-        return
-    if X.dtype.kind in "fc":
-        bad = np.flatnonzero(~np.isfinite(X).all(axis=0))
-        if bad.size:
-            raise DataError(f"{owner}: column {int(bad[0])} of X has NaN/inf values; impute or "
-                            "drop them first.")
 
 
 @doc
@@ -178,7 +156,8 @@ class SMOTENC(BaseSMOTE):
     _accepts_categorical = True
     _parameter_constraints: ClassVar[dict] = {
         **BaseSMOTE._parameter_constraints,
-        "categorical_features": "no_validation",
+        # indices, names or a boolean mask, resolved against X in fit
+        "categorical_features": [StrOptions(("auto",)), "array-like"],
         "categorical_encoder": [None],
     }
 
@@ -284,11 +263,8 @@ class SMOTENC(BaseSMOTE):
             except (TypeError, ValueError) as exc:
                 raise DataError(f"SMOTENC: numeric columns must hold numbers ({exc}); list the "
                                 "others in categorical_features.") from exc
-        bad = np.flatnonzero(~np.isfinite(block).all(axis=0))
-        if bad.size:
-            name = X.columns[cols[bad[0]]] if _is_frame(X) else int(cols[bad[0]])
-            raise DataError(f"SMOTENC: numeric column {name!r} has NaN/inf values; impute or drop "
-                            "them first.")
+        check_finite(block, type(self).__name__,
+                     columns=list(X.columns[cols]) if _is_frame(X) else cols.tolist())
         return block
 
     def _neighbors(self, num, codes, med, k):
@@ -336,7 +312,7 @@ class SMOTENC(BaseSMOTE):
         k = self._n_k()
         self._check_class_size(label, rows.size, k)
         med = float(np.median(np.std(num[rows], axis=0, dtype=np.float64)))
-        self.median_std_[_py(label)] = med
+        self.median_std_[as_python(label)] = med
         nns = self._neighbors(num[rows], codes[rows], med, k)
         return [_Job(label, rows, rows[nns], n_samples)]
 

@@ -22,14 +22,31 @@ from scipy import sparse
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import check_random_state
 
+from .._utils._validation import (
+    SHORT_TEMPLATE,
+    Described,
+    Interval,
+    StrOptions,
+    as_python,
+    parameter_error,
+)
 from ..exceptions import DataError
 from ._base import check_sample_weight
 from ._smote import SMOTE
-from ._smote_base import _CHUNK_ELEMENTS, BaseSMOTE, _Job, _py, check_neighbors, doc, split_counts
+from ._smote_base import (
+    _CHUNK_ELEMENTS,
+    NEIGHBORS,
+    BaseSMOTE,
+    _Job,
+    check_neighbors,
+    doc,
+    split_counts,
+)
 
 __all__ = ["SMOTEIPF", "PolynomialFitSMOTE", "ProWSyn"]
 
 _TOPOLOGY = re.compile(r"^(star|bus|mesh|poly_([1-9][0-9]*))$")
+_TOPOLOGIES = "'star', 'bus', 'mesh' or 'poly_<degree>' with a degree >= 1 (e.g. 'poly_2')"
 
 
 def _distinct(rng, n_items: int, n_draws: int) -> np.ndarray:
@@ -157,7 +174,7 @@ class PolynomialFitSMOTE(BaseSMOTE):
 
     _parameter_constraints: ClassVar[dict] = {
         **BaseOverSampler._parameter_constraints,
-        "topology": [str],
+        "topology": [Described(str, _TOPOLOGIES)],  # the degree of "poly_<k>" is parsed in fit
     }
 
     def __init__(self, *, sampling_strategy="auto", topology="star", random_state=None):
@@ -168,9 +185,8 @@ class PolynomialFitSMOTE(BaseSMOTE):
     def _parse_topology(self) -> tuple[str, int]:
         match = _TOPOLOGY.match(self.topology)
         if match is None:
-            raise ValueError("PolynomialFitSMOTE: topology must be 'star', 'bus', 'mesh' or "
-                             f"'poly_<degree>' with a degree >= 1 (e.g. 'poly_2'), got "
-                             f"{self.topology!r}.")
+            raise parameter_error(type(self).__name__, "topology", _TOPOLOGIES, self.topology,
+                                  template=SHORT_TEMPLATE)
         if match.group(2) is not None:
             return "poly", int(match.group(2))
         return match.group(1), 0
@@ -204,7 +220,7 @@ class PolynomialFitSMOTE(BaseSMOTE):
             what = (f"a degree-{degree} polynomial needs at least {need} rows; use a lower degree "
                     f"(topology='poly_{max(rows.size - 1, 1)}') or 'star'" if kind == "poly"
                     else f"topology={self.topology!r} needs at least 2 rows to draw segments")
-            raise DataError(f"PolynomialFitSMOTE: class {_py(label)!r} has {rows.size} rows, but "
+            raise DataError(f"PolynomialFitSMOTE: class {as_python(label)!r} has {rows.size} rows, but "
                             f"{what}; use RandomOverSampler for a single-row class.")
         if kind == "poly":
             return self._plan_curve(X, rows, label, n_samples, rng)
@@ -378,9 +394,10 @@ class ProWSyn(BaseSMOTE):
 
     _parameter_constraints: ClassVar[dict] = {
         **BaseOverSampler._parameter_constraints,
-        "n_neighbors": "no_validation",  # int >= 1 or neighbours object: checked in fit
-        "L": [numbers.Integral],
-        "theta": [numbers.Real],
+        "n_neighbors": NEIGHBORS,
+        "L": [Interval(numbers.Integral, 1, None, closed="left",
+                       description="an int >= 1 (the number of proximity levels)")],
+        "theta": [Interval(numbers.Real, 0, None, closed="left")],
     }
 
     def __init__(self, *, sampling_strategy="auto", n_neighbors=5, L=5, theta=1.0,
@@ -392,13 +409,7 @@ class ProWSyn(BaseSMOTE):
         self.random_state = random_state
 
     def _validate_estimator(self):
-        owner = type(self).__name__
-        if isinstance(self.L, bool) or self.L < 1:
-            raise ValueError(f"{owner}: L must be an int >= 1 (the number of proximity levels), "
-                             f"got {self.L!r}.")
-        if not np.isfinite(self.theta) or self.theta < 0:
-            raise ValueError(f"{owner}: theta must be a finite number >= 0, got {self.theta!r}.")
-        self.nn_ = check_neighbors("n_neighbors", self.n_neighbors, owner, extra=0)
+        self.nn_ = check_neighbors(self.n_neighbors, extra=0)
 
     def _prepare(self, X, y, rng):
         self.proximity_levels_ = {}
@@ -424,7 +435,7 @@ class ProWSyn(BaseSMOTE):
     def _plan_class(self, X, y, label, n_samples, rng):
         rows = np.flatnonzero(y == label)
         if rows.size < 2:
-            raise DataError(f"ProWSyn: class {_py(label)!r} has {rows.size} row, but ProWSyn "
+            raise DataError(f"ProWSyn: class {as_python(label)!r} has {rows.size} row, but ProWSyn "
                             "interpolates between two rows of a class; use RandomOverSampler "
                             "for it, or collect more rows.")
         levels = self._levels(X, y, label, rows)
@@ -436,7 +447,7 @@ class ProWSyn(BaseSMOTE):
         usable = np.where(sizes > 1, weights, 0.0)
         if not usable.any():
             raise DataError(
-                f"ProWSyn: every proximity level of class {_py(label)!r} holds a single row "
+                f"ProWSyn: every proximity level of class {as_python(label)!r} holds a single row "
                 f"(levels of sizes {sizes.tolist()}), so no level can interpolate; lower L or "
                 "raise n_neighbors so that levels hold more rows.")
         jobs = []
@@ -552,11 +563,12 @@ class SMOTEIPF(SMOTE):
 
     _parameter_constraints: ClassVar[dict] = {
         **SMOTE._parameter_constraints,
-        "n_folds": [numbers.Integral],
-        "k": [numbers.Integral],
-        "p": [numbers.Real],
-        "voting": [str],
-        "max_iter": [numbers.Integral],
+        "n_folds": [Interval(numbers.Integral, 2, None, closed="left")],
+        "k": [Interval(numbers.Integral, 1, None, closed="left")],
+        "p": [Interval(numbers.Real, 0, 1, closed="both", description="in [0, 1]")],
+        "voting": [StrOptions(("majority", "consensus"),
+                              description="'majority' or 'consensus'")],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
     }
 
     def __init__(self, *, sampling_strategy="auto", k_neighbors=5, n_folds=9, k=3, p=0.01,
@@ -568,19 +580,6 @@ class SMOTEIPF(SMOTE):
         self.p = p
         self.voting = voting
         self.max_iter = max_iter
-
-    def _validate_estimator(self):
-        super()._validate_estimator()
-        owner = type(self).__name__
-        for name, low in (("n_folds", 2), ("k", 1), ("max_iter", 1)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or value < low:
-                raise ValueError(f"{owner}: {name} must be an int >= {low}, got {value!r}.")
-        if not 0 <= self.p <= 1:
-            raise ValueError(f"{owner}: p must be in [0, 1], got {self.p!r}.")
-        if self.voting not in ("majority", "consensus"):
-            raise ValueError(f"{owner}: voting must be 'majority' or 'consensus', "
-                             f"got {self.voting!r}.")
 
     def _fit_resample(self, X, y, sample_weight=None):
         out = super()._fit_resample(X, y, sample_weight=sample_weight)
@@ -625,7 +624,7 @@ class SMOTEIPF(SMOTE):
             emptied = np.setdiff1d(np.unique(y_cur), np.unique(y_cur[~noisy]))
             if emptied.size:
                 warnings.warn(f"SMOTEIPF: the filter would remove every row of class "
-                              f"{_py(emptied[0])!r}; it stops after {self.n_iter_} iterations.",
+                              f"{as_python(emptied[0])!r}; it stops after {self.n_iter_} iterations.",
                               UserWarning, stacklevel=4)
                 break
             self.n_iter_ += 1
