@@ -37,9 +37,9 @@ from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.utils import check_random_state
 
 from .._neighbors import NeighborIndex, agrees, edited_neighbourhoods, pure_neighbourhoods
-from .._utils._validation import ParamsValidationMixin, find_nonfinite
+from .._utils._validation import find_nonfinite
 from ..exceptions import DataError
-from ._base import check_sample_weight
+from ._base import ResamplerParamsMixin, check_sample_weight
 
 __all__ = ["EditedNearestNeighbours", "NeighbourhoodCleaningRule", "OneSidedSelection",
            "TomekLinks"]
@@ -72,7 +72,7 @@ def _check_finite(X, owner: str) -> None:
                     "(neighbour distances need finite numbers)")
 
 
-class _NeighbourCleaner(ParamsValidationMixin, BaseCleaningSampler):
+class _NeighbourCleaner(ResamplerParamsMixin, BaseCleaningSampler):
     """What the four cleaners share: input checks, kept-row bookkeeping, tags."""
 
     def _check_X_y(self, X, y, accept_sparse=None):

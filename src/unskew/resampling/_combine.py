@@ -26,8 +26,8 @@ from imblearn.over_sampling.base import BaseOverSampler
 from sklearn.base import clone
 
 from .._neighbors import ALGORITHMS, NeighborIndex
-from .._utils._validation import SHORT_TEMPLATE, ParamsValidationMixin, StrOptions
-from ._base import check_sample_weight
+from .._utils._validation import SHORT_TEMPLATE, StrOptions
+from ._base import ResamplerParamsMixin, check_sample_weight
 from ._cleaning import (
     EditedNearestNeighbours,
     TomekLinks,
@@ -40,7 +40,7 @@ from ._smote import SMOTE
 __all__ = ["SMOTEENN", "SMOTETomek"]
 
 
-class _SMOTEThenClean(ParamsValidationMixin, BaseSampler):
+class _SMOTEThenClean(ResamplerParamsMixin, BaseSampler):
     """Over-sample with ``smote``, then clean every class with ``cleaner``.
 
     Like imbalanced-learn's combinations it is a plain sampler that over-samples (not an
@@ -78,15 +78,9 @@ class _SMOTEThenClean(ParamsValidationMixin, BaseSampler):
         weights = check_sample_weight(sample_weight, X.shape[0], type(self).__name__)
         user_cleaner = getattr(self, self._cleaner_param)
         for step, role in ((self.smote, "smote"), (user_cleaner, self._cleaner_param)):
-            if step is None:
-                continue
-            if not hasattr(step, "fit_resample"):
+            if step is not None and not hasattr(step, "fit_resample"):
                 raise TypeError(f"{type(self).__name__}: {role} must have fit_resample, got "
                                 f"{type(step).__name__}.")
-            # the steps run inside this fit, where scikit-learn skips nested parameter
-            # validation: the user's own steps are validated here
-            if hasattr(step, "_validate_params"):
-                step._validate_params()
         self._check_algorithm(user_cleaner)
         smote = (clone(self.smote) if self.smote is not None
                  else SMOTE(sampling_strategy=self.sampling_strategy,

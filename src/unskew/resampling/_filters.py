@@ -33,13 +33,12 @@ from .._utils._text import preview
 from .._utils._validation import (
     Hidden,
     Interval,
-    ParamsValidationMixin,
     StrOptions,
     check_2d,
     check_finite,
 )
 from ..exceptions import DataError
-from ._base import check_sample_weight
+from ._base import ResamplerParamsMixin, check_sample_weight
 
 __all__ = ["LabelIssueFilter", "OutlierRemoval"]
 
@@ -108,7 +107,7 @@ def _guard(flagged: np.ndarray, order_key: np.ndarray, y, targets: OrderedDict,
     return flagged
 
 
-class _RowFilter(ParamsValidationMixin, BaseSampler):
+class _RowFilter(ResamplerParamsMixin, BaseSampler):
     """What the filters share: input checks, ``classes`` and the ``sample_indices_`` tag."""
 
     # imbalanced-learn's base reads ``sampling_strategy``; for a "bypass" sampler it only checks

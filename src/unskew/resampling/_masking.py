@@ -17,13 +17,12 @@ from sklearn.utils.validation import validate_data
 from .._utils._text import did_you_mean, preview
 from .._utils._validation import (
     Interval,
-    ParamsValidationMixin,
     StrOptions,
     check_2d,
     check_finite,
 )
 from ..exceptions import DataError
-from ._base import check_sample_weight
+from ._base import ResamplerParamsMixin, check_sample_weight
 
 __all__ = ["MaskingOverSampler"]
 
@@ -32,7 +31,7 @@ FILLS = ("class-values", "noise", "class-median")
 _KEYS_PER_CHUNK = 4_000_000
 
 
-class MaskingOverSampler(ParamsValidationMixin, BaseOverSampler):
+class MaskingOverSampler(ResamplerParamsMixin, BaseOverSampler):
     """Over-sample rare classes with copies of their rows in which a few features are masked.
 
     Each synthetic row copies a row of its class and replaces a random subset of its features

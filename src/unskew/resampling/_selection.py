@@ -15,15 +15,15 @@ from sklearn.utils import check_consistent_length, check_random_state
 from sklearn.utils.validation import validate_data
 
 from .._utils._text import preview
-from .._utils._validation import Hidden, Interval, ParamsValidationMixin, StrOptions, check_2d
+from .._utils._validation import Hidden, Interval, StrOptions, check_2d
 from ..exceptions import DataError
 from ..weights import WEIGHTING_METHODS, class_weights
-from ._base import check_sample_weight
+from ._base import ResamplerParamsMixin, check_sample_weight
 
 __all__ = ["WeightedSelection"]
 
 
-class WeightedSelection(ParamsValidationMixin, BaseSampler):
+class WeightedSelection(ResamplerParamsMixin, BaseSampler):
     """Draw rows at random, each with probability proportional to its class's weight.
 
     The class weights ``w_c`` come from :func:`unskew.weights.class_weights` (or a dict), so a

@@ -28,13 +28,12 @@ from .._utils._validation import (
     Described,
     HasMethods,
     Interval,
-    ParamsValidationMixin,
     as_python,
     check_2d,
     find_nonfinite,
 )
 from ..exceptions import DataError
-from ._base import check_sample_weight
+from ._base import ResamplerParamsMixin, check_sample_weight
 
 __all__ = ["NEIGHBORS", "BaseSMOTE"]
 
@@ -165,7 +164,7 @@ def _frame_columns(X):
     return list(X.columns) if hasattr(X, "columns") and hasattr(X, "dtypes") else None
 
 
-class BaseSMOTE(ParamsValidationMixin, BaseOverSampler):
+class BaseSMOTE(ResamplerParamsMixin, BaseOverSampler):
     """Shared template of the SMOTE family (not for direct use)."""
 
     _parameter_constraints: ClassVar[dict] = {
