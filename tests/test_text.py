@@ -339,6 +339,31 @@ def test_text_augmenter_only_classes_below_target_grow():
     assert np.bincount(y_res).tolist() == [20, 5, 9]
 
 
+@pytest.mark.parametrize("strategy", [0.5, 1.0, "minority", {0: 20, 1: 12}],
+                         ids=["ratio-half", "ratio-one", "minority", "dict"])
+def test_text_augmenter_binary_strategies_match_random_over_sampler(strategy):
+    """Check the binary forms of sampling_strategy (a float ratio) against RandomOverSampler."""
+    texts, y = _corpus([20, 4])
+    _, y_res = TextAugmenter(sampling_strategy=strategy, random_state=0).fit_resample(texts, y)
+    _, y_ros = RandomOverSampler(sampling_strategy=strategy, random_state=0).fit_resample(
+        np.zeros((24, 1)), y)
+    assert np.bincount(y_res).tolist() == np.bincount(y_ros).tolist()
+
+
+def test_text_augmenter_array_column_by_position():
+    """Check that a 2-D array takes text_column as a position and copies the other columns."""
+    texts, y = _corpus([9, 3])
+    X = np.array([[i, t, i % 2] for i, t in enumerate(texts)], dtype=object)
+    aug = TextAugmenter(text_column=1, random_state=0)
+    X_res, _ = aug.fit_resample(X, y)
+    assert X_res.shape == (18, 3)
+    np.testing.assert_array_equal(X_res[:12], X)
+    src = aug.source_indices_[12:]
+    assert X_res[12:, 0].tolist() == src.tolist()
+    assert X_res[12:, 2].tolist() == X[src, 2].tolist()
+    assert aug.n_features_in_ == 3
+
+
 def test_text_augmenter_is_reproducible_by_random_state():
     """Check that one seed gives one output and another seed another."""
     texts, y = _corpus([30, 6])

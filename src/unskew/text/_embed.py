@@ -203,8 +203,10 @@ class SentenceEmbedder(ParamsValidationMixin, ClassNamePrefixFeaturesOutMixin, T
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         """Raw (unnormalised) embeddings of ``texts``, in batches, shortest texts first."""
-        model = _load_model(resolve_model(self.model) if not os.path.isdir(self.model_path_)
-                            else self.model_path_, self.device)
+        path = self.model_path_
+        if not os.path.isdir(path):  # a saved embedder on another machine: find the model again
+            path = str(resolve_model(self.model))
+        model = _load_model(path, self.device)
         order = np.argsort([len(t) for t in texts], kind="stable")
         out = np.empty((len(texts), self.embedding_dim_), dtype=np.float32)
         with _Bar(len(texts), self.progress) as advance:
