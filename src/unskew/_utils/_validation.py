@@ -3,15 +3,15 @@
 Estimators declare their parameters scikit-learn style, in ``_parameter_constraints``
 (:class:`Interval`, :class:`StrOptions`, :class:`Options`, :class:`HasMethods`, :class:`Hidden`,
 ``"boolean"``, ``"random_state"``, ``"array-like"``, ``"cv_object"``, a type, ``None``,
-``callable``), and check them once, at the start of ``fit`` / ``fit_resample``, through
-:class:`ParamsValidationMixin` (imbalanced-learn's ``fit_resample`` calls the same
-``_validate_params``). A bad parameter raises :class:`~unskew.exceptions.ParameterError` worded
-by one template::
+``callable``; :class:`Described` words any of them its own way), and check them once, at the
+start of ``fit`` / ``fit_resample``, through :class:`ParamsValidationMixin` (imbalanced-learn's
+``fit_resample`` calls the same ``_validate_params``). A bad parameter raises
+:class:`~unskew.exceptions.ParameterError` worded by one template::
 
     The 'k_neighbors' parameter of MLSMOTE must be an int >= 1; got 0.
 
-Functions check their numbers with :func:`check_number`, which builds the same message. Bad data
-raise :class:`~unskew.exceptions.DataError` naming the row, column or class at fault
+Functions check their arguments with :func:`validate_params` or, for one number,
+:func:`check_number`, which build the same message. Bad data raise :class:`~unskew.exceptions.DataError` naming the row, column or class at fault
 (:func:`check_2d`, :func:`check_finite`, :func:`check_folds`, :func:`check_sample_weight`,
 :func:`check_multilabel`).
 
@@ -116,8 +116,9 @@ def parameter_error(owner, name, allowed, value, *, hint="", template=TEMPLATE,
     """
     value = as_python(value)
     of_type = f" of type {type(value).__name__}" if type_error else ""
-    return _sklearn()["ParameterError"](template.format(owner=owner, name=name, allowed=allowed, value=value,
-                                          of_type=of_type, end=hint or "."))
+    message = template.format(owner=owner, name=name, allowed=allowed, value=value,
+                              of_type=of_type, end=hint or ".")
+    return _sklearn()["ParameterError"](message)
 
 
 # -- scikit-learn's constraints, loaded on first use ---------------------------------------------
