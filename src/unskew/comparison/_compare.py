@@ -32,7 +32,8 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
             time_budget: float | None = None, task_timeout: float | None = None,
             n_jobs: int = 1, out=None,
             random_state: int = 0, diagnose: bool = True, progress: bool | None = None,
-            drop=None, text=None, sep: str | None = None, decimal: str | None = None,
+            drop=None, text=None, categorical=None, sep: str | None = None,
+            decimal: str | None = None,
             keep_ids=False, tune: bool | None = None,
             command: str | None = None) -> CompareResult:
     """Cross-validate imbalance strategies on a dataset, rank them, and refit the winner.
@@ -87,8 +88,9 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
         of the tasks or 30 s); ``False`` is silent.
     drop : list of str, optional
         Columns of a table to leave out.
-    text : list of str, optional
-        Columns of a table to read as free text.
+    text, categorical : list of str, optional
+        Columns of a table to read as free text, or as categories, whatever the inference
+        says.
     sep, decimal : str, optional
         Field separator and decimal mark of a CSV file (detected by default; see
         :func:`~unskew.datasets.load_table`).
@@ -130,6 +132,8 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
     out = prepare_out(out)
     prepared = prepare(data, settings, runnable, notes)
     settings = _record_source(settings, data, prepared.dataset)
+    if prepared.considered is not None:
+        settings = dataclasses.replace(settings, strategies=prepared.considered)
     stage = {"prepare_s": time.perf_counter() - started}
     cv = run_cv(prepared, settings, cache=TaskCache(None if out is None else out / "cache"),
                 progress=progress)
@@ -168,7 +172,7 @@ def _settings(given: dict) -> CompareSettings:
         raise DataError(f"holdout must be in [0, 0.5), got {holdout}")
     keep_ids = given["keep_ids"]
     lists = {k: None if given[k] is None else tuple(column_names(given[k]))
-             for k in ("drop", "text")}
+             for k in ("drop", "text", "categorical")}
     return CompareSettings(
         data=str(given["data"]) if isinstance(given["data"], str | os.PathLike) else None,
         target=given["target"], **lists, sep=given["sep"], decimal=given["decimal"],

@@ -17,6 +17,9 @@ from ..exceptions import DataError
 from ._settings import CompareSettings
 from ._splits import Split, class_size_hint, list_classes, make_splits
 
+# a categorical column whose once-seen categories cover this share of rows is mostly unseen
+_UNSEEN_SHARE = 0.5
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -39,6 +42,9 @@ class Prepared:
         The strategies that apply to this data, in the order asked.
     screened : dict
         ``id_columns`` and ``leakage`` records for the report.
+    considered : tuple of str or None
+        The strategies the preset stands for on this data, when that differs from the
+        preset's own list (a text-only table runs the text strategies).
     notes : list of str
         What the user should know about how the data was read and used.
     """
@@ -52,6 +58,7 @@ class Prepared:
     strategies: list
     screened: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    considered: tuple | None = None
 
     @property
     def y(self) -> np.ndarray:
@@ -62,7 +69,8 @@ class Prepared:
 def prepare(data, settings: CompareSettings, strategies: list, notes: list) -> Prepared:
     """Read ``data`` as ``settings`` say and plan the splits; raise on unusable input."""
     dataset = as_dataset(data, settings.target, drop=settings.drop, text=settings.text,
-                         sep=settings.sep, decimal=settings.decimal)
+                         categorical=settings.categorical, sep=settings.sep,
+                         decimal=settings.decimal)
     notes = [*notes, *dataset.notes]
     dataset, split_on = _set_split_column_aside(dataset, settings, notes)
     dataset, split_on = _drop_small_classes(dataset, split_on, settings.min_class_size, notes)
@@ -76,6 +84,9 @@ def prepare(data, settings: CompareSettings, strategies: list, notes: list) -> P
                          random_state=settings.random_state)
     # after the checks on the target, so its errors come first; rows stay as they are
     dataset, screened = _screen_columns(dataset, settings.keep_ids, settings.random_state, notes)
+    before = strategies
+    strategies = _for_text(strategies, dataset, settings.preset, notes)
+    considered = None if strategies is before else tuple(s.name for s in strategies)
     unfit = {s.name: why for s in strategies if (why := _unfit(s, dataset)) is not None}
     if unfit:
         notes += [f"strategy {name} skipped: {why}" for name, why in unfit.items()]
@@ -83,7 +94,8 @@ def prepare(data, settings: CompareSettings, strategies: list, notes: list) -> P
         if not strategies:
             raise DataError("no chosen strategy applies to this data: "
                             + "; ".join(f"{n}: {w}" for n, w in unfit.items()))
-    return Prepared(dataset, labels, rare, sel, hold, splits, strategies, screened, notes)
+    return Prepared(dataset, labels, rare, sel, hold, splits, strategies, screened, notes,
+                    considered)
 
 
 def source_of(data, dataset_source: str | None) -> str | None:
@@ -199,6 +211,16 @@ def _screen_columns(dataset: Dataset, keep_ids, seed, notes: list) -> tuple[Data
         notes.append(f"column {s.column!r} {s.reason}: check that it is not derived from the "
                      f"label (leakage), or drop it with --drop {s.column}; scores that rely on "
                      "it will not hold on new data")
+    for column in dataset.X.columns:
+        if dataset.feature_types[column] != "categorical" or column in dropped:
+            continue
+        counts = dataset.X[column].value_counts()
+        once = int(counts[counts == 1].sum())
+        if once >= _UNSEEN_SHARE * dataset.n_samples:
+            notes.append(f"column {column!r}: {once:,} of {dataset.n_samples:,} rows hold a "
+                         "category seen only once, so most test rows meet a category their "
+                         "model never saw; if it is free text, read it as text (--text "
+                         f"{column})")
     screened = {
         "id_columns": [{"column": s.column, "reason": s.reason, "kept": s.column in kept}
                        for s in ids],
@@ -213,6 +235,19 @@ def _screen_columns(dataset: Dataset, keep_ids, seed, notes: list) -> tuple[Data
                 "are real features")
         dataset = dataset.subset(columns=[c for c in dataset.X.columns if c not in dropped])
     return dataset, screened
+
+
+def _for_text(strategies: list, dataset: Dataset, preset: str | None, notes: list) -> list:
+    """On a table of text columns only, a preset runs the strategies made for text."""
+    from .strategies import TEXT_PRESETS, lookup
+
+    if preset not in TEXT_PRESETS or set(dataset.feature_types.values()) != {"text"}:
+        return strategies
+    chosen = [lookup(name) for name in TEXT_PRESETS[preset]]
+    notes.append(f"every feature is text, so the {preset} preset runs the strategies made for "
+                 "text (sparse word and character n-grams): "
+                 + ", ".join(s.name for s in chosen))
+    return [s for s in chosen if s.available]
 
 
 def _unfit(strategy, dataset: Dataset) -> str | None:

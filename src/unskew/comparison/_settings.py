@@ -46,6 +46,8 @@ DATA_OPTIONS = (
     Option("drop", "--drop", "columns to leave out of the features (e.g. ids)", kind="list",
            metavar="COL"),
     Option("text", "--text", "columns to treat as free text", kind="list", metavar="COL"),
+    Option("categorical", "--categorical", "columns to treat as categories (not free text)",
+           kind="list", metavar="COL"),
     Option("sep", "--sep", "CSV field separator (default: detected among , ; tab |)",
            metavar="CHAR"),
     Option("decimal", "--decimal", "CSV decimal mark (default: '.', or ',' when detected)",
@@ -125,6 +127,7 @@ class CompareSettings:
     target: str | None = None
     drop: tuple | None = None
     text: tuple | None = None
+    categorical: tuple | None = None
     sep: str | None = None
     decimal: str | None = None
     keep_ids: bool | tuple = False

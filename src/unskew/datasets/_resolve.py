@@ -11,7 +11,7 @@ from ._table import load_table
 
 
 def as_dataset(data, target: str | None = None, *, drop=None, text=None, sep=None,
-               decimal=None) -> Dataset:
+               decimal=None, categorical=None) -> Dataset:
     """Turn whatever the user passed as data into a :class:`Dataset`.
 
     Parameters
@@ -22,7 +22,7 @@ def as_dataset(data, target: str | None = None, *, drop=None, text=None, sep=Non
         Anything else goes to :func:`load_table`.
     target : str, optional
         The label column of a table; required for tables, refused for benchmarks.
-    drop, text : iterable of str, optional
+    drop, text, categorical : iterable of str, optional
         As in :func:`load_table`.
     sep, decimal : str, optional
         As in :func:`load_table` (CSV files only).
@@ -51,4 +51,5 @@ def as_dataset(data, target: str | None = None, *, drop=None, text=None, sep=Non
         return load_benchmark(data)
     if target is None:
         raise DataError("target= is required for a table: name its label column")
-    return load_table(data, target, drop=drop, text=text, sep=sep, decimal=decimal)
+    return load_table(data, target, drop=drop, text=text, sep=sep, decimal=decimal,
+                      categorical=categorical)

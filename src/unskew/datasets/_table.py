@@ -37,11 +37,18 @@ _READERS = {
 _TEXT_MIN_MEAN_TOKENS = 4.0
 _TEXT_MIN_UNIQUE_SHARE = 0.5
 _TEXT_MIN_MEAN_LENGTH = 30.0
+_TEXT_AMBIGUOUS_SHARE = 0.2  # from here to the unique share: a close call, with a note
+_TEXT_MIN_DISTINCT = 20
+_TEXT_SAMPLE = 2000
+# codes and keys: letters then digits ("C0042", "tx-991"), hex strings, uuids
+_CODE_PATTERN = (r"[A-Za-z_]{0,6}[-_]?\d[\w-]*|[0-9a-fA-F]{8,}|"
+                 r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def load_table(source, target: str, *, drop: Iterable[str] | None = None,
                text: Iterable[str] | None = None, name: str | None = None,
-               sep: str | None = None, decimal: str | None = None) -> Dataset:
+               sep: str | None = None, decimal: str | None = None,
+               categorical: Iterable[str] | None = None) -> Dataset:
     """Read a labelled table into a :class:`Dataset`.
 
     Parameters
@@ -55,6 +62,11 @@ def load_table(source, target: str, *, drop: Iterable[str] | None = None,
         Columns to leave out of the features, such as row identifiers.
     text : iterable of str, optional
         Columns to treat as free text even when the inference would call them categorical.
+        A string column is inferred as text when it reads like prose or is mostly distinct
+        short strings (titles, queries, emoticons); close calls are said in
+        :attr:`Dataset.notes`.
+    categorical : iterable of str, optional
+        Columns to treat as categories even when the inference would call them text.
     name : str, optional
         Name used in reports; defaults to the file's stem, or ``"data"`` for a data frame.
     sep : str, optional
@@ -103,8 +115,12 @@ def load_table(source, target: str, *, drop: Iterable[str] | None = None,
         )
     drop = _check_column_list(frame, drop, "drop")
     text = _check_column_list(frame, text, "text")
+    categorical = _check_column_list(frame, categorical, "categorical")
     if target in drop:
         raise DataError(f"column {target!r} is the target and cannot also be in drop=")
+    both = sorted(set(text) & set(categorical))
+    if both:
+        raise DataError(f"column {both[0]!r} is in both text= and categorical=; choose one")
 
     y = _clean_labels(frame[target], target, read)
     X = frame.drop(columns=[target, *drop])
@@ -113,9 +129,11 @@ def load_table(source, target: str, *, drop: Iterable[str] | None = None,
             f"no feature columns left after removing the target {target!r}"
             + (f" and drop={drop}" if drop else "")
         )
-    X, feature_types = _infer_feature_types(X, text)
+    notes = list(read.notes)
+    X, feature_types = _infer_feature_types(X, text, categorical, n_classes=y.nunique(),
+                                            notes=notes)
     X.index = y.index = pd.RangeIndex(len(y))
-    return make_dataset(X, y, feature_types, name=name or read.name, notes=read.notes,
+    return make_dataset(X, y, feature_types, name=name or read.name, notes=notes,
                         source=None if read.path is None else str(read.path))
 
 
@@ -426,18 +444,64 @@ def _to_numpy_dtype(col: pd.Series) -> pd.Series:
     return col
 
 
-def _looks_like_text(values: pd.Series) -> bool:
+def read_string_column(values: pd.Series, n_classes: int = 2) -> tuple[str, str | None]:
+    """Whether a string column is free text or a category, and a note when it was close.
+
+    Prose (four or more words on average) is text. So is a column of short strings that are
+    mostly distinct (at least half its values, and more than twice as many distinct values as
+    there are classes): product titles, search queries, emoticons; a category would leave
+    almost every test row unseen. Codes (``"C0042"``, hex or uuid strings) stay categorical
+    (they are identifiers, which ``compare`` screens out). Between a fifth and a half distinct
+    values the column is ambiguous: it is read as text when its values have several words, else
+    as a category, and the note says so and how to override.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The column (strings, missing values allowed).
+    n_classes : int, default=2
+        Number of classes of the target.
+
+    Returns
+    -------
+    (kind, note)
+        ``kind`` is ``"text"`` or ``"categorical"``; ``note`` is None unless it was a close call.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> read_string_column(pd.Series(["red", "blue"] * 50))
+    ('categorical', None)
+    >>> read_string_column(pd.Series([f"item {i} in stock" for i in range(100)]))
+    ('text', None)
+    >>> read_string_column(pd.Series([":)", ":(", "<3", ":D", "xD"] * 2 + [f"\u263a{i}" for i in range(20)]))
+    ('text', None)
+    >>> read_string_column(pd.Series([f"C{i:05d}" for i in range(100)]))
+    ('categorical', None)
+    """
     values = values.dropna().astype(str)
     if values.empty:
-        return False
-    sample = values.sample(min(len(values), 2000), random_state=0) if len(values) > 2000 else values
-    mean_tokens = sample.str.split().str.len().mean()
-    mean_length = sample.str.len().mean()
-    unique_share = sample.nunique() / len(sample)
-    return bool(
-        mean_tokens >= _TEXT_MIN_MEAN_TOKENS
-        or (unique_share >= _TEXT_MIN_UNIQUE_SHARE and mean_length >= _TEXT_MIN_MEAN_LENGTH)
-    )
+        return "categorical", None
+    sample = values.sample(_TEXT_SAMPLE, random_state=0) if len(values) > _TEXT_SAMPLE else values
+    words = sample.str.split().str.len()
+    n_distinct = int(sample.nunique())
+    share = n_distinct / len(sample)
+    if words.mean() >= _TEXT_MIN_MEAN_TOKENS or (share >= _TEXT_MIN_UNIQUE_SHARE
+                                                 and sample.str.len().mean() >= _TEXT_MIN_MEAN_LENGTH):
+        return "text", None
+    many = n_distinct >= _TEXT_MIN_DISTINCT and n_distinct > 2 * n_classes
+    if not many or share < _TEXT_AMBIGUOUS_SHARE:
+        return "categorical", None
+    if sample.drop_duplicates().str.fullmatch(_CODE_PATTERN).mean() >= 0.9:
+        return "categorical", None  # identifiers, not words
+    described = f"{n_distinct:,} distinct values in {len(sample):,} rows"
+    if share >= _TEXT_MIN_UNIQUE_SHARE:
+        return "text", None
+    if words.mean() >= 2:
+        return "text", (f"read as text ({described}, {words.mean():.1f} words on average); "
+                        "use --categorical / categorical= to read it as a category")
+    return "categorical", (f"read as a category ({described}, mostly single words); use --text "
+                           "/ text= to read it as free text")
 
 
 def _looks_like_datetime(values: pd.Series) -> pd.Series | None:
@@ -454,7 +518,8 @@ def _looks_like_datetime(values: pd.Series) -> pd.Series | None:
     return parsed
 
 
-def _infer_feature_types(X: pd.DataFrame, text: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+def _infer_feature_types(X: pd.DataFrame, text: list[str], categorical=(), *, n_classes: int = 2,
+                         notes: list | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
     columns = {}
     types: dict[str, str] = {}
     for name in X.columns:
@@ -462,7 +527,7 @@ def _infer_feature_types(X: pd.DataFrame, text: list[str]) -> tuple[pd.DataFrame
         if name in text:
             kind = "text"
             col = col.astype(object).where(col.notna(), np.nan)
-        elif pd.api.types.is_bool_dtype(col.dtype):
+        elif name in categorical or pd.api.types.is_bool_dtype(col.dtype):
             kind = "categorical"
         elif pd.api.types.is_numeric_dtype(col.dtype):
             kind = "numeric"
@@ -474,10 +539,10 @@ def _infer_feature_types(X: pd.DataFrame, text: list[str]) -> tuple[pd.DataFrame
             parsed = _looks_like_datetime(col)
             if parsed is not None:
                 kind, col = "datetime", parsed
-            elif _looks_like_text(col):
-                kind = "text"
             else:
-                kind = "categorical"
+                kind, note = read_string_column(col, n_classes)
+                if note is not None and notes is not None:
+                    notes.append(f"column {name!r} {note}")
         columns[name] = col
         types[name] = kind
     return pd.DataFrame(columns, index=X.index), types

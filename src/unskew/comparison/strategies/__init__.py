@@ -16,11 +16,13 @@ Examples
 from ._listing import available_strategies
 from ._registry import REGISTRY, lookup, register, resolve
 from ._strategy import FAMILIES, PRESETS, Strategy
+from ._table import TEXT_PRESETS
 
 __all__ = [
     "FAMILIES",
     "PRESETS",
     "REGISTRY",
+    "TEXT_PRESETS",
     "Strategy",
     "available_strategies",
     "lookup",

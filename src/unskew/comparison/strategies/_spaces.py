@@ -12,6 +12,8 @@ MODEL_SPACES: dict[str, dict[str, list]] = {
     "lr": {"model__C": [0.1, 1.0, 10.0]},
     "hgb": {"model__learning_rate": [0.05, 0.1, 0.2], "model__max_leaf_nodes": [15, 31]},
     "rf": {"model__max_features": ["sqrt", 0.5], "model__min_samples_leaf": [1, 5]},
+    "svm": {"model__estimator__C": [0.1, 0.5, 2.0]},
+    "cnb": {"model__alpha": [0.1, 0.3, 1.0]},
 }
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from . import baseline, data, decisions, ensembles, torch, weights
 from ._strategy import Strategy, presets_from
 
-__all__ = ["TABLE", "table_strategies"]
+__all__ = ["TABLE", "TEXT_PRESETS", "table_strategies"]
 
 _FAMILY_MODULES = {"baseline": baseline, "weights": weights, "data": data,
                    "ensembles": ensembles, "decisions": decisions, "torch": torch}
@@ -29,6 +29,9 @@ TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("weights",   "weighted",           "lr",    "fast"),
     ("weights",   "weighted",           "hgb",   "fast"),
     ("weights",   "weighted",           "rf",    "default"),
+    ("weights",   "weighted",           "svm",   "thorough"),
+    ("baseline",  "none",               "cnb",   "thorough"),
+    ("data",      "augment",            "lr",    "thorough"),
     ("data",      "smote-nc",           "lr",    "thorough"),
     ("data",      "smote-n",            "lr",    "thorough"),
     ("data",      "smote-nc",           "hgb",   "thorough"),
@@ -79,6 +82,16 @@ TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("torch",     "balanced-softmax",   "mlp",   "thorough"),
     ("torch",     "logit-adjusted",     "mlp",   "thorough"),
 )
+
+
+# On a table whose features are all text, a preset runs these instead (in this order): the
+# strategies that suit sparse n-gram features and skewed text classes.
+TEXT_PRESETS: dict[str, tuple[str, ...]] = {
+    "fast": ("none+lr", "weighted+lr", "weighted+svm", "none+cnb", "ros+lr",
+             "logit-adjusted+lr"),
+}
+TEXT_PRESETS["default"] = (*TEXT_PRESETS["fast"], "offsets+lr", "smote+lr", "augment+lr",
+                           "tuned-threshold+lr")
 
 
 def table_strategies() -> list[Strategy]:

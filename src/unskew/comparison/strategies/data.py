@@ -283,7 +283,43 @@ def build_smote_n(model: str, feature_types: dict[str, str],
                      ("model", make_model(model, random_state))])
 
 
-_MODEL_NAMES = {"lr": "logistic regression", "hgb": "histogram gradient boosting"}
+def text_unfit(feature_types: dict[str, str]) -> str | None:
+    """Why text augmentation does not apply to a table (None when it has a text column).
+
+    Examples
+    --------
+    >>> text_unfit({"x": "numeric"})
+    'the table has no text column; text augmentation needs one'
+    """
+    if "text" not in feature_types.values():
+        return "the table has no text column; text augmentation needs one"
+    return None
+
+
+def build_augment(model: str, feature_types: dict[str, str],
+                  random_state: int | None = None) -> Pipeline:
+    """Build ``text augmentation of the rare classes on the raw table -> preprocess -> model``.
+
+    The rare classes of the table's first text column grow with token masking, deletion,
+    swaps and span cut-outs of their own texts (labels are never touched), on the training
+    fold only; the other columns of a synthetic row are its source row's.
+
+    Examples
+    --------
+    >>> pipe = build_augment("lr", {"review": "text", "x": "numeric"}, 0)
+    >>> list(pipe.named_steps), pipe.named_steps["resample"].text_column
+    (['resample', 'preprocess', 'model'], 'review')
+    """
+    from ...text import TextAugmenter
+
+    column = next(c for c, kind in feature_types.items() if kind == "text")
+    return Pipeline([("resample", TextAugmenter(text_column=column, random_state=random_state)),
+                     ("preprocess", preprocessor_for(model, feature_types)),
+                     ("model", make_model(model, random_state))])
+
+
+_MODEL_NAMES = {"lr": "logistic regression", "hgb": "histogram gradient boosting",
+                "svm": "a linear SVM", "cnb": "complement naive Bayes"}
 # the raw-table SMOTE variants: (factory, description, why a table does not suit it)
 _RAW_TABLE = {
     "smote-nc": (build_smote_nc,
@@ -296,6 +332,11 @@ _RAW_TABLE = {
                 "category taken from the neighbours' most common, then {model}; all-categorical "
                 "tables only.",
                 smote_n_unfit),
+    "augment": (build_augment,
+                "Text augmentation of the rare classes (token masking, deletion, swaps and span "
+                "cut-outs of their own texts, labels untouched) on the raw table, then {model}; "
+                "tables with a text column only.",
+                text_unfit),
 }
 
 
@@ -316,7 +357,7 @@ def entry(method: str, model: str) -> dict:
         build, text, unfit = _RAW_TABLE[method]
         return {"build": partial(build, model),
                 "description": text.format(model=_MODEL_NAMES[model]),
-                "search_space": merge(MODEL_SPACES[model],
+                "search_space": merge(MODEL_SPACES[model], {} if method == "augment" else
                                       {"resample__resampler__k_neighbors": [3, 5]}),
                 "applies": unfit}
     return {"build": partial(build_resampled, method, model),

@@ -46,6 +46,8 @@ _DESCRIPTIONS = {
           "features.",
     "hgb": "Histogram gradient boosting with balanced class weights (N / (C * n_c)).",
     "rf": "Random forest (200 trees) with balanced class weights (N / (C * n_c)).",
+    "svm": "Linear SVM with balanced class weights (N / (C * n_c)) on sparse features (text as "
+           "word and character n-gram TF-IDF), probabilities by Platt scaling.",
 }
 
 

@@ -1,0 +1,139 @@
+"""Tests of text columns in the main job: type inference, the text encoders, text strategies."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+import unskew
+from unskew.comparison.strategies import REGISTRY, TEXT_PRESETS
+from unskew.comparison.strategies._models import TEXT_COMPONENTS, preprocessor_for
+from unskew.datasets import load_table
+from unskew.datasets._table import read_string_column
+
+_INTENTS = {
+    "refund": ["i want my money back", "refund please", "give me a refund for order",
+               "money back now", "return and refund"],
+    "delivery": ["where is my parcel", "package not arrived", "tracking shows nothing",
+                 "late delivery again", "courier lost it"],
+    "praise": ["love this shop :)", "great service <3", "thanks a lot :D", "you are the best",
+               "super happy"],
+}
+
+
+def _short_text_table(counts=None, seed=0) -> pd.DataFrame:
+    """Short, mostly distinct strings with a long tail of classes (a typical intent table)."""
+    rng = np.random.default_rng(seed)
+    counts = counts or {"delivery": 150, "refund": 40, "praise": 12}
+    rows = []
+    for label, n in counts.items():
+        for i in range(n):
+            base = _INTENTS[label][rng.integers(len(_INTENTS[label]))]
+            rows.append((f"{base} #{i}" if rng.random() < 0.7 else f"{base} {rng.integers(99)}",
+                         label))
+    frame = pd.DataFrame(rows, columns=["message", "intent"])
+    return frame.sample(frac=1, random_state=seed).reset_index(drop=True)
+
+
+@pytest.mark.parametrize(
+    ("values", "kind"),
+    [
+        ([f"order {i} late" for i in range(60)], "text"),                 # short, distinct
+        ([":)", ":(", "<3", ";-)", "xD", ":D"] * 3 + [f"\u263a x{i}" for i in range(40)], "text"),
+        ([f"доставка заказ {i}" for i in range(60)], "text"),            # Cyrillic
+        ([f"配送 遅い {i}" for i in range(60)], "text"),                 # CJK
+        ([f"C{i:05d}" for i in range(60)], "categorical"),               # codes: identifiers
+        (["red", "green", "blue"] * 20, "categorical"),                   # a real category
+    ],
+    ids=["queries", "emoticons", "cyrillic", "cjk", "codes", "colours"],
+)
+def test_string_columns_read_as_text_or_category(values, kind):
+    """Check that mostly distinct short strings are text, codes and repeated levels are not."""
+    assert read_string_column(pd.Series(values), n_classes=3)[0] == kind
+
+
+def test_ambiguous_string_column_gets_a_note_and_overrides_work():
+    """Check that a close call is said in the dataset notes, and --text/--categorical win."""
+    rng = np.random.default_rng(0)
+    # about 40 one-word levels (letters, not codes) in 120 rows: a close call
+    words = sorted({"".join(rng.choice(list("abcdefgh"), 5)) for _ in range(40)})
+    df = pd.DataFrame({"tag": rng.choice(words, 120), "y": rng.choice(["a", "b"], 120)})
+    ds = load_table(df, target="y")
+    assert ds.feature_types["tag"] == "categorical"
+    assert any("'tag' read as a category" in n and "--text" in n for n in ds.notes)
+    assert load_table(df, target="y", text=["tag"]).feature_types["tag"] == "text"
+    texty = _short_text_table()
+    assert load_table(texty, target="intent").feature_types["message"] == "text"
+    forced = load_table(texty, target="intent", categorical=["message"])
+    assert forced.feature_types["message"] == "categorical"
+    with pytest.raises(unskew.exceptions.DataError, match="both text= and categorical="):
+        load_table(texty, target="intent", text=["message"], categorical=["message"])
+
+
+def test_text_encoders_by_model():
+    """Check that linear models get sparse word + character n-grams and trees a dense view."""
+    df = _short_text_table()
+    types = {"message": "text"}
+    sparse = preprocessor_for("lr", types).fit_transform(df[["message"]])
+    assert sp.issparse(sparse)
+    names = preprocessor_for("lr", types).fit(df[["message"]]).get_feature_names_out()
+    assert any("word__" in n for n in names)
+    assert any("char__" in n for n in names)
+    dense = preprocessor_for("hgb", types).fit_transform(df[["message"]])
+    assert not sp.issparse(dense)
+    assert dense.shape == (len(df), TEXT_COMPONENTS)
+    # SMOTE interpolates the dense view, never raw TF-IDF
+    smote = REGISTRY["smote+lr"].build(types, 0)
+    assert not sp.issparse(smote.named_steps["preprocess"].fit_transform(df[["message"]]))
+
+
+def test_compare_on_a_text_table_runs_the_text_strategies(tmp_path):
+    """Check that a text-only table gets the text preset, with a note, and every one runs."""
+    df = _short_text_table()
+    path = tmp_path / "intents.csv"
+    df.to_csv(path, index=False)
+    result = unskew.compare(path, target="intent", preset="fast", folds=3, repeats=1,
+                            progress=False, diagnose=False)
+    assert list(result.dataset["feature_types"].values()) == ["text"]
+    assert sorted(result.leaderboard["strategy"]) == sorted(TEXT_PRESETS["fast"])
+    assert any("every feature is text" in n for n in result.warnings)
+    assert (result.leaderboard["status"] == "ok").all()
+    # the phrases separate the intents: a text model must find them, the rare one included
+    top = result.leaderboard.iloc[0]
+    assert top["macro_f1"] > 0.9
+    assert top["rare_recall"] > 0.8
+    assert result.settings["strategies"] == list(TEXT_PRESETS["fast"])
+
+
+def test_text_augmentation_strategy_grows_only_rare_texts():
+    """Check that augment+lr over-samples the rare classes' texts inside fit only."""
+    df = _short_text_table()
+    pipe = REGISTRY["augment+lr"].build({"message": "text"}, 0)
+    augmenter = pipe.named_steps["resample"]
+    X_res, y_res = augmenter.fit_resample(df[["message"]], df["intent"])
+    counts = pd.Series(y_res).value_counts()
+    assert counts.nunique() == 1
+    assert counts.iloc[0] == 150
+    assert X_res.iloc[:len(df)].equals(df[["message"]])
+    pipe.fit(df[["message"]], df["intent"])
+    assert len(pipe.predict(df[["message"]])) == len(df)
+
+
+def test_cnb_and_augmentation_say_why_they_skip_numeric_tables():
+    """Check the reasons compare gives for skipping the text-only strategies."""
+    numeric = {"amount": "numeric"}
+    assert "non-negative" in REGISTRY["none+cnb"].unfit_for(numeric)
+    assert "no text column" in REGISTRY["augment+lr"].unfit_for(numeric)
+    assert REGISTRY["none+cnb"].unfit_for({"message": "text"}) is None
+
+
+def test_compare_warns_when_categories_are_mostly_unseen():
+    """Check that a category column whose levels mostly occur once is warned about."""
+    rng = np.random.default_rng(0)
+    n = 200
+    df = pd.DataFrame({"x": rng.normal(size=n), "y": np.where(rng.random(n) < 0.2, "b", "a"),
+                       "note": [f"n{i % 150}" for i in range(n)]})
+    result = unskew.compare(df, target="y", strategies="none+lr", folds=2, repeats=1,
+                            categorical=["note"], progress=False, diagnose=False)
+    assert any("'note'" in n and "seen only once" in n and "--text note" in n
+               for n in result.warnings)
