@@ -84,20 +84,51 @@ def from_arguments(args, options) -> dict:
     return values
 
 
+def cli_spelling(message: str, options) -> str:
+    """A library message with each ``keyword=`` of ``options`` spelled as its flag.
+
+    The library names a setting by its Python keyword (``target=``); on the command line the
+    same setting is a flag, and the one settings table says which. A keyword with its value
+    becomes the flag and the value; a bare one the flag, with its argument's placeholder where
+    the message says it is required.
+
+    Examples
+    --------
+    >>> from unskew.comparison import OPTIONS
+    >>> cli_spelling("target= is required for a table; time_column='day' is not a column",
+    ...              OPTIONS)
+    "--target COL is required for a table; --time 'day' is not a column"
+    """
+    import re
+
+    by_name = {o.name: o for o in options}
+    pattern = r"\b(" + "|".join(map(re.escape, sorted(by_name, key=len, reverse=True))) + r")="
+
+    def flag(match):
+        option = by_name[match.group(1)]
+        rest = message[match.end():]
+        if rest[:1] not in ("", " ", ",", ";", ")", ":"):
+            return option.flag + " "  # a value follows
+        if rest.startswith(" is required") and option.metavar:
+            return f"{option.flag} {option.metavar}"
+        return option.flag
+
+    return re.sub(pattern, flag, message)
+
+
 @contextlib.contextmanager
 def cli_wording():
-    """Re-raise data errors with the command line's spelling of the options."""
+    """Re-raise data errors with the command line's spelling of the settings they name."""
+    from ..comparison import OPTIONS
     from ..exceptions import DataError
 
     try:
         yield
     except DataError as exc:
-        # the Python API says "target="; the command line spells it --target COL
-        message = str(exc).replace("target= is only", "--target is only")
-        message = message.replace("target= is", "--target COL is")
+        message = cli_spelling(str(exc), OPTIONS)
         if message == str(exc):
             raise
-        raise DataError(message) from exc
+        raise type(exc)(message) from exc
 
 
 def load_data(args: argparse.Namespace):

@@ -42,8 +42,6 @@ def as_dataset(data, target: str | None = None, *, drop=None, text=None, sep=Non
     if isinstance(data, str) and not os.path.exists(data) and os.sep not in data \
             and not os.path.splitext(data)[1]:
         if target is not None:
-            # names the value given, and keeps "target= is only" for the command line's
-            # rewording (_cli/_common.py) until the CLI adds its flag names itself
             raise DataError(
                 f"target={target!r} is only for tables: {data!r} is read as a bundled benchmark, "
                 "whose target is known (target= is only for tables; pass a file path to read one)"
