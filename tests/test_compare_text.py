@@ -137,3 +137,21 @@ def test_compare_warns_when_categories_are_mostly_unseen():
                             categorical=["note"], progress=False, diagnose=False)
     assert any("'note'" in n and "seen only once" in n and "--text note" in n
                for n in result.warnings)
+
+
+def test_compare_keeps_misclassified_rare_texts_for_the_report():
+    """Check that the result carries the winner's out-of-fold mistakes on the rare classes."""
+    df = _short_text_table(seed=3)
+    df.loc[df.index[:6], "intent"] = "praise"  # label noise: delivery texts called praise
+    result = unskew.compare(df, target="intent", strategies="none+lr", folds=3, repeats=1,
+                            progress=False, diagnose=False, holdout=0)
+    assert result.examples
+    proba, classes = result.oof["none+lr"], result.classes
+    for example in result.examples:
+        row = example["row"]
+        assert result.y[row] == example["true"] != example["predicted"]
+        assert classes[int(proba[row].argmax())] == example["predicted"]
+        assert example["text"] == df["message"].iloc[row]
+    assert {e["true"] for e in result.examples} <= {"praise", "refund", "delivery"}
+    confidences = [e["confidence"] for e in result.examples if e["true"] == "praise"]
+    assert confidences == sorted(confidences, reverse=True)

@@ -11,6 +11,9 @@ import dataclasses
 import os
 import time
 
+import numpy as np
+import pandas as pd
+
 from ..exceptions import DataError
 from ..metrics import METRICS
 from ._cache import TaskCache
@@ -22,6 +25,8 @@ from ._select import select
 from ._settings import CompareSettings
 from .strategies import resolve
 
+_N_EXAMPLES = 5  # misclassified texts shown per rare class
+_N_EXAMPLE_CLASSES = 3
 _N_OOF = 5  # strategies whose out-of-fold predictions the report plots
 
 
@@ -195,6 +200,8 @@ def _record_source(settings: CompareSettings, data, dataset) -> CompareSettings:
 def _result(settings, prepared, cv, selection, profile, stage) -> CompareResult:
     dataset, sel = prepared.dataset, prepared.selection
     effective = dataclasses.replace(settings, tune=cv.tune is not None)
+    oof = cv.out_of_fold(cv.ranked["strategy"].head(_N_OOF).tolist(), sel.size,
+                         prepared.labels.size)
     return CompareResult(
         leaderboard=cv.leaderboard, fold_scores=cv.fold_scores, best_=selection.best,
         best_estimator_=selection.estimator, honest=selection.honest,
@@ -205,11 +212,37 @@ def _result(settings, prepared, cv, selection, profile, stage) -> CompareResult:
                  "class_counts": dataset.class_counts, "feature_types": dataset.feature_types,
                  "imbalance_ratio": dataset.imbalance_ratio, "rare_class": dataset.classes[-1],
                  **prepared.screened},
-        classes=prepared.labels.tolist(), y=prepared.y[sel],
-        oof=cv.out_of_fold(cv.ranked["strategy"].head(_N_OOF).tolist(), sel.size,
-                           prepared.labels.size),
+        classes=prepared.labels.tolist(), y=prepared.y[sel], oof=oof,
         profile=profile, warnings=[*prepared.notes, *selection.notes], versions=versions(),
-        timings=stage)
+        timings=stage, examples=_text_examples(prepared, oof.get(selection.best)))
+
+
+def _text_examples(prepared, proba, per_class: int = _N_EXAMPLES) -> list[dict]:
+    """Misclassified rows of the rarest classes, out of fold, with their text (for the report).
+
+    A row counts as misclassified when its most probable class is another; the most
+    confident mistakes come first: they are the likeliest label errors or the texts the winner
+    reads worst.
+    """
+    dataset = prepared.dataset
+    columns = dataset.columns_of_type("text")
+    if not columns or proba is None:
+        return []
+    labels, names = prepared.labels, prepared.labels.tolist()
+    y = prepared.y[prepared.selection]
+    predicted = proba.argmax(axis=1)
+    texts = dataset.X[columns[0]].iloc[prepared.selection].to_numpy()
+    rare = [c for c in reversed(dataset.classes)][:_N_EXAMPLE_CLASSES]
+    examples = []
+    for label in rare:
+        k = int(np.flatnonzero(labels == label)[0])
+        wrong = np.flatnonzero((y == label) & (predicted != k))
+        order = wrong[np.argsort(-proba[wrong].max(axis=1), kind="stable")][:per_class]
+        examples += [{"row": int(i), "column": columns[0],
+                      "text": "" if pd.isna(texts[i]) else str(texts[i]),
+                      "true": names[k], "predicted": names[predicted[i]],
+                      "confidence": float(proba[i].max())} for i in order]
+    return examples
 
 
 __all__ = ["compare"]

@@ -55,6 +55,10 @@ class CompareResult:
     oof : dict
         ``{strategy: (n_samples, n_classes) probabilities}`` out of fold (first repeat) for the
         top strategies, with ``y`` and ``classes`` to evaluate them (report curves).
+    examples : list of dict
+        On a table with text: misclassified rows of the rarest classes, out of fold for the
+        winner, each ``{"row", "column", "text", "true", "predicted", "confidence"}``
+        (``row`` counts selection rows from 0), at most a few per class.
 
     Examples
     --------
@@ -81,6 +85,7 @@ class CompareResult:
     warnings: list = field(default_factory=list)
     versions: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
+    examples: list = field(default_factory=list)
 
     def __repr__(self) -> str:
         metric = self.settings["metric"]
@@ -102,6 +107,7 @@ class CompareResult:
             "warnings": list(self.warnings),
             "versions": self.versions,
             "timings": self.timings,
+            "examples": list(self.examples),
             "profile": self.profile.to_dict() if hasattr(self.profile, "to_dict") else None,
         })
 
