@@ -494,8 +494,8 @@ def check_number(value, name: str, owner: str, *, kind: str = "real", low=None, 
     right_closed = high is not None and not high_open
     closed = {(True, True): "both", (True, False): "left", (False, True): "right",
               (False, False): "neither"}[left_closed, right_closed]
-    interval = _sklearn()["Interval"](numbers.Integral if integral else numbers.Real, low, high, closed=closed,
-                        description=description)
+    interval = _sklearn()["Interval"](numbers.Integral if integral else numbers.Real, low, high,
+                                      closed=closed, description=description)
     value = _plain_scalar(value)
     validate_params(owner, {name: value}, {name: [interval]}, template=template)
     return int(value) if integral else float(value)

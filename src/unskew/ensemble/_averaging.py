@@ -20,7 +20,7 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from .._utils._validation import Hidden, StrOptions, as_python
+from .._utils._validation import Hidden, ParameterError, StrOptions, as_python
 from ..exceptions import DataError
 from ..metrics import METRICS
 from ._base import ArgmaxPredictMixin, EnsembleParamsMixin
@@ -293,22 +293,22 @@ class WeightedAverageClassifier(EnsembleParamsMixin, ArgmaxPredictMixin, Classif
     def _members(self, owner):
         members = _default_estimators() if self.estimators is None else self.estimators
         if not isinstance(members, list | tuple) or not members:
-            raise TypeError(f"{owner}: estimators must be a non-empty list of (name, "
-                            f"classifier) pairs, got {members!r}.")
+            raise ParameterError(f"{owner}: estimators must be a non-empty list of (name, "
+                                 f"classifier) pairs, got {members!r}.")
         names = []
         for item in members:
             if not (isinstance(item, tuple | list) and len(item) == 2
                     and isinstance(item[0], str)):
-                raise TypeError(f"{owner}: each entry of estimators must be a (name, "
-                                f"classifier) pair, got {item!r}.")
+                raise ParameterError(f"{owner}: each entry of estimators must be a (name, "
+                                     f"classifier) pair, got {item!r}.")
             name, est = item
             if not (hasattr(est, "fit") and hasattr(est, "predict_proba")):
-                raise TypeError(f"{owner}: estimator {name!r} ({type(est).__name__}) has no "
-                                "predict_proba; weighted averaging needs probabilities.")
+                raise ParameterError(f"{owner}: estimator {name!r} ({type(est).__name__}) has no "
+                                     "predict_proba; weighted averaging needs probabilities.")
             names.append(name)
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
-            raise ValueError(f"{owner}: estimator names must be unique; repeated: {dup}.")
+            raise ParameterError(f"{owner}: estimator names must be unique; repeated: {dup}.")
         return list(members)
 
     def _fixed_weights(self, owner, n_members):
@@ -316,11 +316,11 @@ class WeightedAverageClassifier(EnsembleParamsMixin, ArgmaxPredictMixin, Classif
             return None
         w = np.asarray(self.weights, dtype=np.float64)
         if w.shape != (n_members,):
-            raise ValueError(f"{owner}: weights must have one entry per estimator "
-                             f"({n_members}), got shape {w.shape}.")
+            raise ParameterError(f"{owner}: weights must have one entry per estimator "
+                                 f"({n_members}), got shape {w.shape}.")
         if not np.all(np.isfinite(w)) or (w < 0).any() or w.sum() <= 0:
-            raise ValueError(f"{owner}: weights must be finite, >= 0 and not all 0, got "
-                             f"{w.tolist()}.")
+            raise ParameterError(f"{owner}: weights must be finite, >= 0 and not all 0, got "
+                                 f"{w.tolist()}.")
         return w / w.sum()
 
     def predict_proba(self, X):

@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
-from .._utils._validation import SHORT_TEMPLATE, ParamsValidationMixin, as_python
+from .._utils._validation import SHORT_TEMPLATE, ParameterError, ParamsValidationMixin, as_python
 from ..exceptions import DataError
 
 __all__ = [
@@ -52,20 +52,20 @@ def check_classifier(owner: str, estimator, default, *, need_proba: bool = False
     >>> check_classifier("X", LinearRegression(), None)
     Traceback (most recent call last):
     ...
-    TypeError: X: estimator must be a classifier, got the regressor or transformer LinearRegression.
+    unskew.exceptions.ParameterError: X: estimator must be a classifier, got the regressor or transformer LinearRegression.
     """
     est = default if estimator is None else estimator
     if not is_classifier(est):
-        raise TypeError(f"{owner}: estimator must be a classifier, got the regressor or "
-                        f"transformer {type(est).__name__}.")
+        raise ParameterError(f"{owner}: estimator must be a classifier, got the regressor or "
+                             f"transformer {type(est).__name__}.")
     if need_proba and not hasattr(est, "predict_proba"):
-        raise TypeError(f"{owner}: estimator {type(est).__name__} has no predict_proba; the "
-                        "ensemble needs member probabilities. Use a probabilistic classifier "
-                        "(e.g. DecisionTreeClassifier) or wrap it in CalibratedClassifierCV.")
+        raise ParameterError(f"{owner}: estimator {type(est).__name__} has no predict_proba; the "
+                             "ensemble needs member probabilities. Use a probabilistic classifier "
+                             "(e.g. DecisionTreeClassifier) or wrap it in CalibratedClassifierCV.")
     if need_sample_weight and not has_fit_parameter(est, "sample_weight"):
-        raise TypeError(f"{owner}: estimator {type(est).__name__} does not accept sample_weight "
-                        "in fit, which boosting needs to reweight the rows. Use one that does "
-                        "(e.g. DecisionTreeClassifier, LogisticRegression).")
+        raise ParameterError(f"{owner}: estimator {type(est).__name__} does not accept "
+                             "sample_weight in fit, which boosting needs to reweight the rows. Use "
+                             "one that does (e.g. DecisionTreeClassifier, LogisticRegression).")
     return clone(est)
 
 

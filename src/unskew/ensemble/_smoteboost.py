@@ -13,7 +13,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._utils._validation import HasMethods, Interval, as_python, check_sample_weight
+from .._utils._validation import (
+    HasMethods,
+    Interval,
+    ParameterError,
+    as_python,
+    check_sample_weight,
+)
 from ..exceptions import DataError
 from ..resampling import SMOTE
 from ._base import EnsembleParamsMixin, check_classifier, check_smote_classes, seed_estimator
@@ -220,8 +226,8 @@ class SMOTEBoostClassifier(EnsembleParamsMixin, ClassifierMixin, BaseEstimator):
         if self.resampler is None:
             return SMOTE(k_neighbors=self.k_neighbors)
         if not hasattr(self.resampler, "fit_resample"):
-            raise TypeError(f"{owner}: resampler must have fit_resample(X, y) (an over-sampler "
-                            f"such as imblearn's SMOTE), got {self.resampler!r}.")
+            raise ParameterError(f"{owner}: resampler must have fit_resample(X, y) (an "
+                                 f"over-sampler such as imblearn's SMOTE), got {self.resampler!r}.")
         return self.resampler
 
     def decision_function(self, X):

@@ -26,7 +26,7 @@ from imblearn.over_sampling.base import BaseOverSampler
 from sklearn.base import clone
 
 from .._neighbors import ALGORITHMS, NeighborIndex
-from .._utils._validation import SHORT_TEMPLATE, StrOptions
+from .._utils._validation import SHORT_TEMPLATE, ParameterError, StrOptions
 from ._base import ResamplerParamsMixin, check_sample_weight
 from ._cleaning import (
     EditedNearestNeighbours,
@@ -69,18 +69,18 @@ class _SMOTEThenClean(ResamplerParamsMixin, BaseSampler):
         # a cross-parameter rule, beyond what the constraints say
         name = type(self).__name__
         if self.algorithm != "exact" and user_cleaner is not None:
-            raise ValueError(f"{name}: algorithm={self.algorithm!r} configures the default "
-                             f"cleaner, but {self._cleaner_param}= was given too; set the "
-                             f"neighbour search on your {type(user_cleaner).__name__} instead, "
-                             "or leave algorithm='exact'.")
+            raise ParameterError(f"{name}: algorithm={self.algorithm!r} configures the default "
+                                 f"cleaner, but {self._cleaner_param}= was given too; set the "
+                                 f"neighbour search on your {type(user_cleaner).__name__} instead, "
+                                 "or leave algorithm='exact'.")
 
     def _fit_resample(self, X, y, sample_weight=None):
         weights = check_sample_weight(sample_weight, X.shape[0], type(self).__name__)
         user_cleaner = getattr(self, self._cleaner_param)
         for step, role in ((self.smote, "smote"), (user_cleaner, self._cleaner_param)):
             if step is not None and not hasattr(step, "fit_resample"):
-                raise TypeError(f"{type(self).__name__}: {role} must have fit_resample, got "
-                                f"{type(step).__name__}.")
+                raise ParameterError(f"{type(self).__name__}: {role} must have fit_resample, got "
+                                     f"{type(step).__name__}.")
         self._check_algorithm(user_cleaner)
         smote = (clone(self.smote) if self.smote is not None
                  else SMOTE(sampling_strategy=self.sampling_strategy,

@@ -33,6 +33,7 @@ from .._utils._text import preview
 from .._utils._validation import (
     Hidden,
     Interval,
+    ParameterError,
     StrOptions,
     check_2d,
     check_finite,
@@ -378,9 +379,9 @@ default="all"
     def _check_params(self, y):
         owner = type(self).__name__
         if self.estimator is not None and not hasattr(self.estimator, "predict_proba"):
-            raise TypeError(f"{owner}: estimator {type(self.estimator).__name__} has no "
-                            "predict_proba; pass a probabilistic classifier (or None for the "
-                            "default model)")
+            raise ParameterError(f"{owner}: estimator {type(self.estimator).__name__} has no "
+                                 "predict_proba; pass a probabilistic classifier (or None for the "
+                                 "default model)")
         largest = np.unique(y, return_counts=True)[1].max()
         if largest < self.cv:
             raise DataError(f"{owner}: cv={self.cv} folds need a class with at least {self.cv} "

@@ -15,12 +15,7 @@ from sklearn.utils import check_consistent_length, check_random_state
 from sklearn.utils.validation import validate_data
 
 from .._utils._text import did_you_mean, preview
-from .._utils._validation import (
-    Interval,
-    StrOptions,
-    check_2d,
-    check_finite,
-)
+from .._utils._validation import Interval, ParameterError, StrOptions, check_2d, check_finite
 from ..exceptions import DataError
 from ._base import ResamplerParamsMixin, check_sample_weight
 
@@ -190,8 +185,8 @@ class MaskingOverSampler(ResamplerParamsMixin, BaseOverSampler):
         owner = type(self).__name__
         text = list(self.text_columns or ())
         if text and not isinstance(X, pd.DataFrame):
-            raise ValueError(f"{owner}: text_columns={text!r} needs X as a pandas DataFrame "
-                             f"with those columns; got {type(X).__name__}.")
+            raise ParameterError(f"{owner}: text_columns={text!r} needs X as a pandas DataFrame "
+                                 f"with those columns; got {type(X).__name__}.")
         columns = [str(c) for c in X.columns] if text else []
         for name in text:
             if str(name) not in columns:

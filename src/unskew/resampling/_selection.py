@@ -15,7 +15,7 @@ from sklearn.utils import check_consistent_length, check_random_state
 from sklearn.utils.validation import validate_data
 
 from .._utils._text import preview
-from .._utils._validation import Hidden, Interval, StrOptions, check_2d
+from .._utils._validation import Hidden, Interval, ParameterError, StrOptions, check_2d
 from ..exceptions import DataError
 from ..weights import WEIGHTING_METHODS, class_weights
 from ._base import ResamplerParamsMixin, check_sample_weight
@@ -149,11 +149,11 @@ default="balanced"
         weights = {c: float(self.weights[c]) for c in labels}
         bad = {c: w for c, w in weights.items() if not (np.isfinite(w) and w >= 0)}
         if bad:
-            raise ValueError(f"The 'weights' parameter of {owner} must map every class to a "
-                             f"finite weight >= 0; got {bad}.")
+            raise ParameterError(f"The 'weights' parameter of {owner} must map every class to a "
+                                 f"finite weight >= 0; got {bad}.")
         if not any(weights.values()):
-            raise ValueError(f"The 'weights' parameter of {owner} gives every class weight 0; "
-                             "at least one class needs a positive weight.")
+            raise ParameterError(f"The 'weights' parameter of {owner} gives every class weight 0; "
+                                 "at least one class needs a positive weight.")
         return weights
 
     def _fit_resample(self, X, y, sample_weight=None):

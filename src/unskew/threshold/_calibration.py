@@ -25,6 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._utils._validation import (
     HasMethods,
+    ParameterError,
     ParamsValidationMixin,
     StrOptions,
     as_python,
@@ -208,8 +209,8 @@ class PriorCorrection(ParamsValidationMixin, MetaEstimatorMixin, ClassifierMixin
         y, classes, _ = check_target(y, who)
         estimator = default_estimator(self.estimator)
         if not hasattr(estimator, "predict_proba"):
-            raise TypeError(f"{who} corrects probabilities, but {type(estimator).__name__} has "
-                            "no predict_proba.")
+            raise ParameterError(f"{who} corrects probabilities, but "
+                                 f"{type(estimator).__name__} has no predict_proba.")
         fitted = clone(estimator).fit(X, y)
         if isinstance(self.train_priors, str):
             counts, source = effective_class_counts(fitted, X, y, classes)

@@ -76,7 +76,7 @@ def response_method_of(estimator, who):
     for method in ("predict_proba", "decision_function"):
         if hasattr(estimator, method):
             return method
-    raise TypeError(
+    raise ParameterError(
         f"{who} needs an estimator with predict_proba or decision_function to move its "
         f"decisions; {type(estimator).__name__} has neither. Wrap it in "
         "sklearn.calibration.CalibratedClassifierCV or pick a probabilistic classifier."

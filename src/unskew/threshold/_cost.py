@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._utils._validation import (
     HasMethods,
     Interval,
+    ParameterError,
     ParamsValidationMixin,
     StrOptions,
     as_python,
@@ -134,7 +135,7 @@ def cost_to_class_weights(cost_matrix, classes=None, *, y=None, reduce="sum"):
     raw = relative.sum(axis=1) / (1.0 if reduce == "sum" else max(k - 1, 1))
     if (raw <= 0).any():
         bad = classes[raw <= 0]
-        raise ValueError(
+        raise ParameterError(
             f"classes {format_labels(bad)} get no weight: none of their errors costs more than "
             "their correct decision in the cost matrix; raise their off-diagonal costs."
         )
@@ -225,7 +226,7 @@ class CostSensitiveClassifier(ParamsValidationMixin, MetaEstimatorMixin, Classif
         estimator = default_estimator(self.estimator)
         if self.calibration is None:
             if not hasattr(estimator, "predict_proba"):
-                raise TypeError(
+                raise ParameterError(
                     f"{who} needs probabilities, but {type(estimator).__name__} has no "
                     "predict_proba; set calibration='sigmoid' to calibrate its "
                     "decision_function."
