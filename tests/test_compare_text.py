@@ -155,3 +155,33 @@ def test_compare_keeps_misclassified_rare_texts_for_the_report():
     assert {e["true"] for e in result.examples} <= {"praise", "refund", "delivery"}
     confidences = [e["confidence"] for e in result.examples if e["true"] == "praise"]
     assert confidences == sorted(confidences, reverse=True)
+
+
+def test_compare_with_minilm_embeddings(tmp_path):
+    """Check --text-encoder minilm: local embeddings in every strategy, cached in the output."""
+    df = _short_text_table()
+    result = unskew.compare(df, target="intent", strategies="weighted+lr,smote+lr", folds=2,
+                            repeats=1, text_encoder="minilm", progress=False, diagnose=False,
+                            out=tmp_path)
+    assert result.settings["text_encoder"] == "minilm"
+    assert (result.leaderboard["status"] == "ok").all()
+    assert result.leaderboard.iloc[0]["macro_f1"] > 0.8
+    assert any((tmp_path / "cache" / "embeddings").iterdir())
+    step = result.best_estimator_.named_steps["preprocess"].transformers_[0][1]
+    assert type(step).__name__ == "SentenceEmbedder"
+    model = unskew.load_model(tmp_path / "model.skops")
+    assert list(model.predict(df[["message"]].head(5))) == list(
+        result.best_estimator_.predict(df[["message"]].head(5)))
+
+
+def test_minilm_without_the_text_extra_says_what_to_install(monkeypatch):
+    """Check that a missing sentence-transformers is an error naming the extra, up front."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
+    with pytest.raises(ImportError, match=r"unskew\[text\]"):
+        unskew.compare(_short_text_table(), target="intent", text_encoder="minilm",
+                       progress=False)
+    with pytest.raises(unskew.exceptions.DataError, match="unknown text_encoder 'bert'"):
+        unskew.compare(_short_text_table(), target="intent", text_encoder="bert",
+                       progress=False)

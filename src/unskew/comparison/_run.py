@@ -30,6 +30,8 @@ class CVRun:
         See :class:`~unskew.comparison.CompareResult`.
     tune : str or None
         The metric inner searches were tuned on (None: no tuning).
+    text_encoder, embed_cache : str
+        How text columns were encoded, and where embeddings are cached.
     seconds : float
         Wall time of the tasks.
     """
@@ -40,6 +42,8 @@ class CVRun:
     fold_scores: pd.DataFrame
     tune: str | None
     seconds: float
+    text_encoder: str = "tfidf"
+    embed_cache: str | None = None
 
     @property
     def ranked(self) -> pd.DataFrame:
@@ -74,7 +78,10 @@ def task_settings(settings: CompareSettings, tune: str | None) -> dict:
     return {"metric": settings.metric, "folds": settings.folds, "repeats": settings.repeats,
             "holdout": settings.holdout, "groups": settings.groups,
             "time": settings.time_column, "min_class_size": settings.min_class_size,
-            "tune": tune is not None}
+            "tune": tune is not None,
+            # only when not the default, so runs from before the option still resume
+            **({} if settings.text_encoder == "tfidf"
+               else {"text_encoder": settings.text_encoder})}
 
 
 def tuned_metric(settings: CompareSettings) -> str | None:
@@ -89,9 +96,13 @@ def run_cv(prepared: Prepared, settings: CompareSettings, *, cache: TaskCache,
     """Fit and score every strategy on every fold (resuming from ``cache``) and rank them."""
     tune = tuned_metric(settings)
     dataset, sel = prepared.dataset, prepared.selection
+    embed_cache = None
+    if settings.text_encoder != "tfidf" and cache.folder is not None:
+        embed_cache = str(cache.folder / "embeddings")  # once per distinct text, across tasks
     tasks = plan_tasks([s.name for s in prepared.strategies], prepared.splits,
                        data_hash=dataset.source_hash, seed=settings.random_state,
-                       settings=task_settings(settings, tune), tune=tune)
+                       settings=task_settings(settings, tune), tune=tune,
+                       text_encoder=settings.text_encoder, embed_cache=embed_cache)
     y = prepared.y
     started = time.perf_counter()
     records = run_tasks(tasks, dataset.X.iloc[sel].reset_index(drop=True), y[sel],
@@ -108,4 +119,5 @@ def run_cv(prepared: Prepared, settings: CompareSettings, *, cache: TaskCache,
     if board["rank"].isna().all():
         errors = "; ".join(f"{r.strategy}: {r.error}" for r in board.itertuples())
         raise DataError(f"every strategy failed or was skipped: {errors}")
-    return CVRun(tasks, records, board, fold_scores, tune, seconds)
+    return CVRun(tasks, records, board, fold_scores, tune, seconds, settings.text_encoder,
+                 embed_cache)

@@ -42,15 +42,17 @@ def select(cv: CVRun, prepared: Prepared, settings: CompareSettings) -> Selectio
     # After a parallel run, OpenMP models (HGB) fitted here with several threads can slow down
     # a hundredfold on a busy machine (measured: 0.6 s -> 190 s); one thread is predictable.
     with threadpool_limits(limits=None if settings.n_jobs == 1 else 1):
+        text = {"text_encoder": cv.text_encoder, "embed_cache": cv.embed_cache}
         honest = honest_estimate(best, prepared, settings.metric, settings.random_state,
-                                 cv.tune)
+                                 cv.tune, **text)
         final = build_estimator(best, dataset.feature_types, settings.random_state,
-                                tune=cv.tune)
+                                tune=cv.tune, **text)
         final.fit(dataset.X, prepared.y)
     return Selection(best, honest, final, notes)
 
 
-def honest_estimate(best: str, prepared: Prepared, metric: str, seed, tune) -> dict:
+def honest_estimate(best: str, prepared: Prepared, metric: str, seed, tune, *,
+                    text_encoder: str = "tfidf", embed_cache: str | None = None) -> dict:
     """The winner refitted on the selection rows and scored once on the hold-out rows."""
     sel, hold = prepared.selection, prepared.holdout
     if hold.size == 0:
@@ -58,7 +60,8 @@ def honest_estimate(best: str, prepared: Prepared, metric: str, seed, tune) -> d
                 "high": None, "n_rows": 0,
                 "note": "no hold-out was possible; the leaderboard score is optimistic"}
     X, y, labels = prepared.dataset.X, prepared.y, prepared.labels
-    estimator = build_estimator(best, prepared.dataset.feature_types, seed, tune=tune)
+    estimator = build_estimator(best, prepared.dataset.feature_types, seed, tune=tune,
+                                text_encoder=text_encoder, embed_cache=embed_cache)
     estimator.fit(X.iloc[sel], y[sel])
     spec = METRICS[metric]
     if spec.kind == "label":

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 PRESETS = ("fast", "default", "thorough")
+TEXT_ENCODERS = ("tfidf", "minilm")
 DATA_PLACEHOLDER = "YOUR_DATA.csv"  # the command's stand-in for a data frame passed in memory
 FRAME_PLACEHOLDER = "frame"  # the Python line's
 
@@ -60,6 +61,9 @@ OPTIONS = (
            kind="flag_or_list", metavar="COL"),
     Option("metric", "--metric", "selection metric (default: macro_f1; all others are "
            "reported)", default="macro_f1", short="-m"),
+    Option("text_encoder", "--text-encoder", "features of text columns: word and character "
+           "n-gram TF-IDF, or embeddings of the local all-MiniLM-L6-v2 model (needs "
+           "unskew[text]) (default: tfidf)", default="tfidf", choices=TEXT_ENCODERS),
     Option("strategies", "--strategies", "comma-separated strategy names (list them with "
            "`unskew strategies`)", kind="names", metavar="A,B,...", short="-s",
            group="strategies"),
@@ -84,6 +88,9 @@ OPTIONS = (
     Option("random_state", "--seed", "random seed (default: 0)", default=0, type=int),
 )
 _BY_NAME = {o.name: o for o in OPTIONS}
+# defaults the reproduce lines leave out (older results did not have them)
+_UNSAID_DEFAULTS = {"n_jobs": 1, "text_encoder": "tfidf"}
+_UNSAID = object()
 # keys of results written before the settings were named after compare's keywords
 _LEGACY_KEYS = {"time": "time_column", "seed": "random_state"}
 
@@ -132,6 +139,7 @@ class CompareSettings:
     decimal: str | None = None
     keep_ids: bool | tuple = False
     metric: str = "macro_f1"
+    text_encoder: str = "tfidf"
     strategies: tuple | None = None
     preset: str | None = "default"
     folds: int = 5
@@ -177,8 +185,8 @@ class CompareSettings:
                 continue
             preset = self.preset if only is None or "preset" in only else None
             if (option.name == "strategies" and preset) \
-                    or (option.name == "n_jobs" and value == 1):
-                continue  # the preset names the strategies; one job is the default
+                    or _UNSAID_DEFAULTS.get(option.name, _UNSAID) == value:
+                continue  # the preset names the strategies; the others are the defaults
             yield option, value
 
     def command_line(self, only=None) -> str:
