@@ -14,6 +14,7 @@ from imblearn.utils import check_target_type
 from sklearn.utils import check_consistent_length, check_random_state
 from sklearn.utils.validation import validate_data
 
+from .._utils._sampling import draw_sources
 from .._utils._text import did_you_mean, preview
 from .._utils._validation import Interval, ParameterError, StrOptions, check_2d, check_finite
 from ..exceptions import DataError
@@ -216,17 +217,10 @@ class MaskingOverSampler(ResamplerParamsMixin, BaseOverSampler):
         self.n_masked_features_ = n_masked
 
         sources, groups, offset = [], [], 0
-        for cls, n_new in self.sampling_strategy_.items():
-            if n_new == 0:
-                continue
-            members = np.flatnonzero(y == cls)
-            # whole shuffled passes over the class: each row is copied ceil(n_new / n_c) times
-            # at most, so no row is favoured by chance
-            passes = -(-n_new // members.size)
-            sources.append(np.concatenate([rng.permutation(members)
-                                           for _ in range(passes)])[:n_new])
-            groups.append((members, slice(offset, offset + n_new)))
-            offset += n_new
+        for _, members, drawn in draw_sources(y, self.sampling_strategy_, rng):
+            sources.append(drawn)
+            groups.append((members, slice(offset, offset + drawn.size)))
+            offset += drawn.size
         src = np.concatenate(sources) if sources else np.empty(0, dtype=np.intp)
         plan = _Plan(src, groups, *_choose_masked(src.size, maskable, n_masked, rng))
         # every random draw happens here, so dense, sparse and DataFrame X give the same rows

@@ -12,6 +12,7 @@ from imblearn.utils import check_target_type
 from sklearn.utils import check_consistent_length, check_random_state
 from sklearn.utils.validation import validate_data
 
+from .._utils._sampling import draw_sources
 from .._utils._text import did_you_mean, preview
 from .._utils._validation import (
     Interval,
@@ -209,14 +210,8 @@ class TextAugmenter(ParamsValidationMixin, BaseOverSampler):
         rng = check_random_state(self.random_state)
         texts = column_of(X, owner, column=self._column)
 
-        sources = []
-        for cls, n_new in self.sampling_strategy_.items():
-            if n_new == 0:
-                continue
-            members = np.flatnonzero(y == cls)
-            passes = -(-n_new // members.size)
-            sources.append(np.concatenate([rng.permutation(members)
-                                           for _ in range(passes)])[:n_new])
+        # the same draw as masking augmentation: whole shuffled passes over each rare class
+        sources = [drawn for _, _, drawn in draw_sources(y, self.sampling_strategy_, rng)]
         src = np.concatenate(sources) if sources else np.empty(0, dtype=np.intp)
         chosen = rng.randint(len(ops), size=src.size)
         new_texts = np.empty(src.size, dtype=object)
