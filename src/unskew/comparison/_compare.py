@@ -150,7 +150,7 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
                 progress=progress)
     stage["tasks_s"] = cv.seconds
     mark = time.perf_counter()
-    chosen_one = select(cv, prepared, settings)
+    selection = select(cv, prepared, settings)
     stage["honest_and_refit_s"] = time.perf_counter() - mark
     mark = time.perf_counter()
     profile = None
@@ -159,7 +159,7 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
 
         profile = run_diagnose(prepared.dataset, cv=folds, random_state=random_state)
     stage["diagnose_s"] = time.perf_counter() - mark
-    result = _result(settings, prepared, cv, chosen_one, profile, stage)
+    result = _result(settings, prepared, cv, selection, profile, stage)
     # measured before the outputs are written, so the report can state it
     stage["total_s"] = time.perf_counter() - started
     if out is not None:
