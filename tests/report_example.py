@@ -11,10 +11,26 @@ import pandas as pd
 
 from unskew.metrics import METRICS
 
+#: What ``tiny_result(text=True)`` writes into its example texts, in this order first: markup
+#: that must stay text, non-Latin scripts (one right to left), symbols, a text longer than the
+#: report shows, and one long word with nowhere to break.
+DANGEROUS_TEXT = '<script>alert(1)</script> & "quotes"'
+EXAMPLE_TEXTS = (
+    DANGEROUS_TEXT,
+    "Возврат денег так и не пришёл, верните деньги",
+    "注文した商品がまだ届きません。返金してください。",
+    "لم يصل طلبي بعد، أريد استرداد المال",
+    ">:-( :'( ¯\\_(ツ)_/¯",
+    " ".join(["the parcel came late and the box was open and half of the order was missing"]
+             * 6),
+    "unbroken" * 50,
+    "please cancel my order",
+)
+
 
 def tiny_result(*, n_classes: int = 2, n_samples: int = 240, failed_error: str | None = None,
                 degenerate_error: str | None = None, dataset: dict | None = None,
-                profile=None, seed: int = 0):
+                profile=None, text: bool = False, seed: int = 0):
     """Build a deterministic ``CompareResult`` of three strategies (more may fail or degenerate).
 
     Parameters
@@ -33,6 +49,11 @@ def tiny_result(*, n_classes: int = 2, n_samples: int = 240, failed_error: str |
         Extra keys of ``result.dataset`` (e.g. ``id_columns``, ``leakage``).
     profile : object, optional
         Stored as ``result.profile`` (anything with ``to_dict()``, or None).
+    text : bool, default=False
+        Make it a text-only table (one feature, ``message``, of type "text") whose
+        ``examples`` are the winner's out-of-fold mistakes on the three rarest classes, most
+        confident first, at most five per class (as compare keeps them), with the texts of
+        :data:`EXAMPLE_TEXTS` in turn.
     seed : int, default=0
         Seed of the generator.
 
@@ -48,6 +69,9 @@ def tiny_result(*, n_classes: int = 2, n_samples: int = 240, failed_error: str |
     ('smote+lr', ['ok', 'ok', 'ok', 'failed'])
     >>> list(tiny_result(degenerate_error="one class").leaderboard["status"])
     ['ok', 'ok', 'ok', 'degenerate']
+    >>> texts = tiny_result(n_classes=5, text=True)
+    >>> texts.dataset["feature_types"], len(texts.examples), texts.examples[0]["text"]
+    ({'message': 'text'}, 14, '<script>alert(1)</script> & "quotes"')
     """
     from unskew.comparison import CompareResult
 
@@ -107,6 +131,11 @@ def tiny_result(*, n_classes: int = 2, n_samples: int = 240, failed_error: str |
     values, counts = np.unique(y, return_counts=True)
     class_counts = dict(sorted(zip(values.tolist(), counts.tolist(), strict=True),
                                key=lambda kv: -kv[1]))
+    feature_types = {f"x{i}": "numeric" for i in range(4)}
+    examples = []
+    if text:
+        feature_types = {"message": "text"}
+        examples = _mistakes(y, oof["smote+lr"], classes)
     return CompareResult(
         leaderboard=board, fold_scores=pd.DataFrame(folds), best_="smote+lr",
         best_estimator_=None,
@@ -122,11 +151,26 @@ def tiny_result(*, n_classes: int = 2, n_samples: int = 240, failed_error: str |
                   "n_jobs": 1, "time_budget": None, "task_timeout": None, "command": None,
                   "n_selection_rows": n_samples, "n_holdout_rows": 60},
         dataset={"name": "tiny", "source_hash": "0123456789abcdef", "n_samples": n_samples + 60,
-                 "n_features": 4, "class_counts": class_counts,
-                 "feature_types": {f"x{i}": "numeric" for i in range(4)},
+                 "n_features": len(feature_types), "class_counts": class_counts,
+                 "feature_types": feature_types,
                  "imbalance_ratio": max(counts) / min(counts), "rare_class": rare,
                  **(dataset or {})},
         classes=classes, y=y, oof=oof, profile=profile,
         warnings=["a note from the run"], versions={"unskew": "0.0.test", "numpy": np.__version__},
-        timings={"total_s": 1.5},
+        timings={"total_s": 1.5}, examples=examples,
     )
+
+
+def _mistakes(y, proba, classes, *, n_classes=3, per_class=5):
+    """The misclassified rows of the rarest classes, most confident first, with a text each."""
+    predicted = np.argmax(proba, axis=1)
+    rarest = sorted(classes, key=lambda c: (np.sum(y == c), -classes.index(c)))[:n_classes]
+    examples = []
+    for label in rarest:
+        wrong = np.flatnonzero((y == label) & (predicted != classes.index(label)))
+        for i in wrong[np.argsort(-proba[wrong].max(axis=1), kind="stable")][:per_class]:
+            examples.append({"row": int(i), "column": "message",
+                             "text": EXAMPLE_TEXTS[len(examples) % len(EXAMPLE_TEXTS)],
+                             "true": label, "predicted": classes[predicted[i]],
+                             "confidence": float(proba[i].max())})
+    return examples

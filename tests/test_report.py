@@ -35,12 +35,17 @@ from sklearn.metrics import confusion_matrix as sk_confusion_matrix
 from threadpoolctl import threadpool_limits
 
 import unskew
-from report_example import tiny_result  # tests/report_example.py (pythonpath)
+from report_example import (  # tests/report_example.py (pythonpath)
+    DANGEROUS_TEXT,
+    EXAMPLE_TEXTS,
+    tiny_result,
+)
 from unskew.cli import main as cli_main
 from unskew.exceptions import DataError
 from unskew.report import (
     ci_bars,
     class_distribution,
+    confused_pairs,
     confusion,
     expected_calibration_error,
     fit_times,
@@ -62,6 +67,7 @@ from unskew.report._render import (
     fmt_p,
     fmt_seconds,
     python_call,
+    shorten,
 )
 from unskew.report._svg import (
     Line,
@@ -314,6 +320,25 @@ def test_confusion_matches_sklearn():
     labels = ["z", "x", "y"]
     np.testing.assert_array_equal(confusion(y, pred, labels).to_numpy(),
                                   sk_confusion_matrix(y, pred, labels=labels))
+
+
+def test_confused_pairs_hand_computed():
+    """Check the off-diagonal cells, by count then share of the true class, ties in matrix
+    order, empty pairs left out, and ``top``."""
+    y = ["a"] * 5 + ["b"] * 3 + ["c"] * 2
+    pred = ["a", "a", "b", "b", "c", "a", "a", "b", "b", "b"]
+    # a->b 2 of 5 (0.4), a->c 1 of 5, b->a 2 of 3, c->b 2 of 2; b->c and c->a never happen
+    pairs = confused_pairs(confusion(y, pred, ["a", "b", "c"]))
+    assert pairs[["true", "predicted", "count"]].values.tolist() == [
+        ["c", "b", 2], ["b", "a", 2], ["a", "b", 2], ["a", "c", 1]]
+    np.testing.assert_allclose(pairs["share"], [1.0, 2 / 3, 0.4, 0.2])
+    assert confused_pairs(confusion(y, pred, ["a", "b", "c"]), top=2)["true"].tolist() == [
+        "c", "b"]
+    tied = confused_pairs(confusion(["a", "b"], ["b", "a"], ["b", "a"]))
+    assert tied[["true", "predicted"]].values.tolist() == [["b", "a"], ["a", "b"]]
+    assert confused_pairs(confusion(["a", "b"], ["a", "b"], ["a", "b"])).empty
+    with pytest.raises(DataError, match=r"must be square; got shape \(2, 3\)"):
+        confused_pairs(pd.DataFrame(np.ones((2, 3), dtype=int)))
 
 
 def test_predicted_labels_ties_go_to_first_column():
@@ -570,6 +595,22 @@ def test_formatters():
     assert (fmt(0.12345), fmt(None), fmt(np.nan), fmt("x")) == ("0.123", "–", "–", "–")
     assert (fmt_p(0.5), fmt_p(0.0001), fmt_p(np.nan)) == ("0.500", "<0.001", "–")
     assert (fmt_seconds(0.5), fmt_seconds(75)) == ("0.500 s", "1 min 15 s")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("short\n\ttext  here", ("short text here", False)),
+     ("x" * 300, ("x" * 300, False)),
+     ("word " * 70, (" ".join(["word"] * 60) + "…", True)),
+     ("y" * 400, ("y" * 300 + "…", True)),
+     ("Возврат " * 50, (" ".join(["Возврат"] * 37) + "…", True))],
+    ids=["whitespace", "at-the-limit", "at-a-space", "no-space", "cyrillic"],
+)
+def test_shorten_cuts_long_texts(text, expected):
+    """Check that a text becomes one line, cut near 300 characters at a space (mid-word when
+    there is none) with an ellipsis."""
+    assert shorten(text) == expected
+    assert len(shorten(text)[0]) <= 301
 
 
 def test_build_command_quotes_and_uses_flags():
@@ -868,6 +909,126 @@ def test_rare_class_card_hidden_when_the_winner_already_serves_the_rare_class():
                                  oof={**result.oof, "smote+lr": np.c_[1 - confident, confident]})
     assert _rare_class_card(result, _oof_items(result)) is None
     assert 'class="card rare-card"' not in render_html(result, generated=GENERATED)
+
+
+def _text_section(html):
+    """The text section of a page ('' when there is none)."""
+    start = html.find('<section id="text"')
+    return "" if start < 0 else html[start:html.index("</section>", start)]
+
+
+def _table_rows(section, table_id):
+    """The cells' text of each body row of a table, unescaped."""
+    table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', section, re.S).group(0)
+    body = table[table.index("<tbody>"):]
+    return [[html_lib.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+             for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [({}, None),
+     ({"n_classes": 5}, None),
+     ({"n_classes": 5, "text": True}, "Every feature of this table is text"),
+     ({"text": True, "dataset": {"feature_types": {"x0": "numeric", "note": "text",
+                                                   "city": "categorical"}}},
+      "This table has text"),
+     ({"dataset": {"feature_types": {"city": "categorical", "x0": "numeric"}}}, None)],
+    ids=["numeric", "numeric-multiclass", "text-only", "mixed", "categorical"],
+)
+def test_render_text_section_only_for_text_tables(kwargs, expected):
+    """Check that the section on text (and its link) appears exactly when a feature is text,
+    naming the text columns."""
+    result = tiny_result(**kwargs)
+    html = render_html(result, generated=GENERATED)
+    _check_page(html, result)
+    section = _text_section(html)
+    assert bool(section) == (expected is not None)
+    assert ('<a href="#text">' in html) == (expected is not None)
+    if expected is not None:
+        assert expected in section
+        column = "note" if "dataset" in kwargs else "message"
+        assert f'(<code class="column">{column}</code>)' in section
+        assert 'id="text-pairs"' in section
+        assert 'id="text-examples"' in section
+        assert html.index('<section id="winner"') < html.index('<section id="text"') < (
+            html.index('<section id="time"'))
+
+
+def test_render_text_pairs_match_a_hand_count():
+    """Check the winner's most confused pairs against a count over the rows: each shown pair's
+    rows and share of its true class, the eight largest, most rows first."""
+    result = tiny_result(n_classes=5, text=True)
+    y = np.asarray(result.y)
+    pred = np.asarray(result.classes)[result.oof[result.best_].argmax(axis=1)]
+    counts = {}
+    for true, guess in zip(y, pred, strict=True):
+        if true != guess:
+            counts[true, guess] = counts.get((true, guess), 0) + 1
+    section = _text_section(render_html(result, generated=GENERATED))
+    rows = _table_rows(section, "text-pairs")
+    assert len(rows) == 8 < len(counts)
+    shown = [(true, guess, int(n)) for true, guess, n, _, _ in rows]
+    for (true, guess, n), (_, _, _, share, support) in zip(shown, rows, strict=True):
+        assert counts[true, guess] == n
+        assert share == f"{n / np.sum(y == true):.1%}"
+        assert support == f"{np.sum(y == true):,}"
+    assert [n for *_, n in shown] == sorted((n for *_, n in shown), reverse=True)
+    left_out = [n for pair, n in counts.items() if pair not in {(t, g) for t, g, _ in shown}]
+    assert max(left_out) <= min(n for *_, n in shown)
+    assert (f"{sum(counts.values())} of {y.size} rows are misclassified, in {len(counts)} "
+            "(true, predicted) pairs; the 8 most frequent are shown") in section
+
+
+def test_render_text_examples_are_escaped_and_cut():
+    """Check the table of misclassified texts: markup stays text (also in the title of a cut
+    text), other scripts pass unchanged, long texts are cut with the whole text kept, and the
+    advice on label errors is given."""
+    base = tiny_result(n_classes=5, text=True)
+    long_markup = {**base.examples[0], "text": (DANGEROUS_TEXT + " ") * 20}
+    result = dataclasses.replace(base, examples=[*base.examples, long_markup])
+    html = render_html(result, generated=GENERATED)
+    section = _text_section(html)
+    assert "<script>alert(1)" not in html
+    assert html.count("<script>") == 1  # only the report's own script
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quotes&#34;"
+    assert f'<td class="text" dir="auto">{escaped}</td>' in section
+    assert f'<span title="{escaped} {escaped}' in section  # the whole text of a cut one
+    for text in EXAMPLE_TEXTS[1:4]:
+        assert text in section
+    rows = _table_rows(section, "text-examples")
+    assert len(rows) == len(result.examples)
+    for row, example in zip(rows, result.examples, strict=True):
+        short, cut = shorten(example["text"])
+        assert row[0].startswith(short)
+        confidence = f"{example['confidence']:.3f}"
+        assert row[1:] == [example["true"], example["predicted"], confidence]
+        if cut:
+            assert len(short) <= 301
+            assert short.endswith("…")
+            assert f"whole text ({len(example['text']):,} characters)" in row[0]
+            assert row[0].endswith(example["text"].strip())  # in the <details>
+    assert sum(shorten(e["text"])[1] for e in result.examples) >= 3
+    assert "The most confident mistakes are often label errors worth checking" in section
+
+
+def test_render_text_section_tolerates_older_and_partial_results():
+    """Check a text table whose result predates ``examples`` (and kept no predictions), and one
+    whose examples lack fields."""
+    base = tiny_result(text=True)
+    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)
+              if f.name != "examples"}
+    older = type("OlderResult", (), {**fields, "oof": {}})()
+    section = _text_section(render_html(older, generated=GENERATED))
+    assert "confusions are not shown" in section
+    assert "made before compare kept example texts" in section
+    partial = dataclasses.replace(base, examples=[{"text": None, "true": "positive"}, "odd"])
+    rows = _table_rows(_text_section(render_html(partial, generated=GENERATED)),
+                       "text-examples")
+    assert rows == [["", "positive", "–", "–"]]
+    empty = dataclasses.replace(base, examples=[])
+    assert "No misclassified text" in _text_section(render_html(empty, generated=GENERATED))
 
 
 # ----------------------------------------------------------------------------- page, real runs
@@ -1222,6 +1383,49 @@ def test_report_layout_in_chromium(page, request, tmp_path):
         assert f"The whole run took {state['total']}." in state["took"]
     if page == "tiny_issue_html":  # the degenerate strategy (0.1) stays off the axis
         assert min(json.loads(values[0])["ticks"]) >= 0.5
+
+
+TEXT_SCRIPT = """(() => {
+    const doc = document.documentElement;
+    const fits = (id) => {
+        const table = document.getElementById(id);
+        const frame = table.closest('.table-wrap');
+        return {table: table.scrollWidth - frame.clientWidth,
+                right: table.getBoundingClientRect().right - doc.clientWidth};
+    };
+    const cells = Array.from(document.querySelectorAll('#text-examples td.text'));
+    const cut = document.querySelector('#text-examples td.text details');
+    cut.open = true;
+    const state = () => ({page: doc.scrollWidth - doc.clientWidth,
+                          examples: fits('text-examples'), pairs: fits('text-pairs')});
+    const opened = state();
+    cut.open = false;
+    return JSON.stringify({closed: state(), opened, first: cells[0].textContent,
+        scripts: document.scripts.length, shown: cells.map(c => c.offsetWidth > 100),
+        link: document.querySelector('a[href="#text"]') !== null});
+})()"""
+
+
+def test_text_report_in_chromium(tmp_path):
+    """Check a text table's page in headless Chromium at 1400 and 1000 px: no console error or
+    request, the markup in an example shows as text, and the example and pair tables fit the
+    page (also with a long text opened) without sideways scrolling."""
+    path = tmp_path / "report.html"
+    path.write_text(render_html(tiny_result(n_classes=5, text=True), generated=GENERATED),
+                    encoding="utf-8")
+    events, values = _load_in_chromium(path, tmp_path, TEXT_SCRIPT, widths=(1400, 1000))
+    assert _problems(events, path.resolve().as_uri()) == ([], [])
+    for width, value in zip((1400, 1000), values, strict=True):
+        state = json.loads(value)
+        assert state["first"] == DANGEROUS_TEXT
+        assert state["scripts"] == 1
+        assert state["link"]
+        assert all(state["shown"]), (width, state)
+        for layout in (state["closed"], state["opened"]):
+            assert layout["page"] <= 0, (width, state)
+            for table in ("examples", "pairs"):
+                assert layout[table]["table"] <= 0, (width, table, state)
+                assert layout[table]["right"] <= 0, (width, table, state)
 
 
 def test_report_dump_dom_in_chromium(three_class_html, tmp_path):

@@ -3,10 +3,11 @@
 :func:`render_html` turns a :class:`~unskew.comparison.CompareResult` into a page with the
 winner and its honest score, the data profile, the leaderboard with confidence intervals,
 per-class recall and F1, the winner's confusion matrix, precision-recall, threshold and
-reliability plots, fit times and how to reproduce the run. The numbers behind every plot come
-from the small functions re-exported here (pure numpy / pandas, testable without a browser);
-the charts are inline SVG drawn by unskew itself, and the page comes from Jinja2 templates
-shipped in the package.
+reliability plots, fit times and how to reproduce the run; on a table with text, also the
+winner's most confused class pairs and its misclassified texts of the rare classes. The
+numbers behind every plot come from the small functions re-exported here (pure numpy /
+pandas, testable without a browser); the charts are inline SVG drawn by unskew itself, and
+the page comes from Jinja2 templates shipped in the package.
 
 Examples
 --------
@@ -19,6 +20,7 @@ from ._plotdata import (
     PRCurve,
     ci_bars,
     class_distribution,
+    confused_pairs,
     confusion,
     expected_calibration_error,
     fit_times,
@@ -35,6 +37,7 @@ __all__ = [
     "PRCurve",
     "ci_bars",
     "class_distribution",
+    "confused_pairs",
     "confusion",
     "expected_calibration_error",
     "fit_times",

@@ -295,6 +295,53 @@ def confusion(y_true, y_pred, classes):
                         columns=pd.Index(list(classes), name="predicted"))
 
 
+def confused_pairs(matrix, *, top=None):
+    """The off-diagonal cells of a :func:`confusion` table, most rows first.
+
+    Each pair is one way the model goes wrong: rows of class ``true`` predicted as
+    ``predicted``, with their share of the ``true`` class's rows (that class's loss of recall
+    to this one mistake).
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        The output of :func:`confusion`: true classes in rows, predictions in columns.
+    top : int, optional
+        Keep only this many pairs; by default every pair with at least one row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``true``, ``predicted``, ``count`` and ``share`` (``count`` over the rows of
+        ``true``), sorted by count, then share (descending); ties keep the matrix's order.
+        Pairs with no row are left out.
+
+    Examples
+    --------
+    >>> from unskew.report import confused_pairs, confusion
+    >>> matrix = confusion(["a", "a", "a", "b", "b", "c"], ["b", "b", "a", "a", "b", "a"],
+    ...                    ["a", "b", "c"])
+    >>> confused_pairs(matrix)
+      true predicted  count     share
+    0    a         b      2  0.666667
+    1    c         a      1  1.000000
+    2    b         a      1  0.500000
+    """
+    counts = matrix.to_numpy()
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1]:
+        raise DataError(f"a confusion matrix must be square; got shape {counts.shape}")
+    support = counts.sum(axis=1)
+    true, predicted = np.nonzero(counts * (1 - np.eye(counts.shape[0], dtype=counts.dtype)))
+    count = counts[true, predicted]
+    share = count / support[true]
+    order = np.lexsort((-share, -count))  # stable: ties keep the row-major matrix order
+    if top is not None:
+        order = order[:top]
+    return pd.DataFrame({"true": matrix.index.to_numpy()[true[order]],
+                         "predicted": matrix.columns.to_numpy()[predicted[order]],
+                         "count": count[order].astype(int), "share": share[order]})
+
+
 def threshold_curve(y_true, scores, *, pos_label=None):
     """:func:`unskew.metrics.threshold_curve` as a table: one row per threshold, for a chart.
 

@@ -38,6 +38,8 @@ _COMPACT_METRICS = {"binary": ("rare_recall", "balanced_accuracy", "pr_auc", "ro
                     "multiclass": ("rare_recall", "balanced_accuracy", "g_mean", "mcc")}
 _RARE_TARGET_RECALL = 0.8  # the rare-class recall the threshold advice aims at
 _CLEAR_GAIN = 0.05  # another strategy is "clearly" better for the rare class by this much
+_N_PAIRS = 8  # most confused class pairs shown for a text table
+_TEXT_CHARS = 300  # characters of an example text shown before the ellipsis
 
 
 @functools.lru_cache(maxsize=1)
@@ -630,6 +632,96 @@ def _winner_section(result, items) -> dict:
     return section
 
 
+def shorten(text, limit: int = _TEXT_CHARS) -> tuple[str, bool]:
+    """A text on one line, cut to about ``limit`` characters with an ellipsis.
+
+    Runs of white space (new lines included) become one space. A longer text is cut at the
+    last space within its final fifth of ``limit`` (else mid-word) and ends in "…".
+
+    Parameters
+    ----------
+    text : str
+        The text.
+    limit : int, default=300
+        The most characters kept, before the ellipsis.
+
+    Returns
+    -------
+    (str, bool)
+        The shown text, and whether it was cut.
+
+    Examples
+    --------
+    >>> from unskew.report._render import shorten
+    >>> shorten("the parcel\\nnever came", 12)
+    ('the parcel…', True)
+    >>> shorten("refund please", 20)
+    ('refund please', False)
+    """
+    flat = " ".join(str(text).split())
+    if len(flat) <= limit:
+        return flat, False
+    cut = flat[:limit]
+    space = cut.rfind(" ")
+    if space >= 0.8 * limit:
+        cut = cut[:space]
+    return cut.rstrip() + "…", True
+
+
+def _text_columns(result) -> list[str]:
+    types = (result.dataset or {}).get("feature_types") or {}
+    return [str(c) for c, t in types.items() if str(t) == "text"]
+
+
+def _example_rows(examples) -> list[dict]:
+    """The recorded misclassified texts as table rows (tolerating partial records)."""
+    rows = []
+    for e in examples or []:
+        if not isinstance(e, dict):
+            continue
+        full = "" if e.get("text") is None else str(e["text"])
+        short, cut = shorten(full)
+        rows.append({"text": short, "cut": cut, "full": full if cut else "",
+                     "length": f"{len(full):,}", "column": str(e.get("column") or ""),
+                     "true": e.get("true", "–"), "predicted": e.get("predicted", "–"),
+                     "confidence": fmt(e.get("confidence")),
+                     "confidence_value": (float(e["confidence"]) if _isnum(e.get("confidence"))
+                                          else "")})
+    return rows
+
+
+def _text_section(result, items) -> dict | None:
+    """What the winner confuses on a table with text, and its rare-class mistakes; None for
+    a table without a text column."""
+    columns = _text_columns(result)
+    if not columns:
+        return None
+    types = (result.dataset or {}).get("feature_types") or {}
+    section = {"columns": columns, "text_only": len(columns) == len(types),
+               "pairs_available": False, "pairs": [], "n_pairs": 0, "n_wrong": 0,
+               "limit": _TEXT_CHARS}
+    proba = dict(items).get(result.best_)
+    if proba is not None:
+        classes = list(result.classes)
+        y = np.asarray(result.y)
+        support = {c: int(np.sum(y == c)) for c in classes}
+        by_size = sorted(classes, key=lambda c: -support[c])  # the confusion matrix's order
+        matrix = pd_.confusion(y, pd_.predicted_labels(proba, classes), by_size)
+        pairs = pd_.confused_pairs(matrix)
+        section.update(pairs_available=True, n_pairs=len(pairs),
+                       n_wrong=int(pairs["count"].sum()), n_rows=int(y.size))
+        section["pairs"] = [{"true": t, "predicted": p, "count": f"{int(n):,}",
+                             "support": f"{support[t]:,}", "share": f"{s:.1%}",
+                             "share_value": float(s)}
+                            for t, p, n, s in pairs.head(_N_PAIRS).itertuples(index=False)]
+    recorded = getattr(result, "examples", None)
+    rows = _example_rows(recorded)
+    section["examples"] = rows
+    section["examples_recorded"] = recorded is not None
+    section["example_columns"] = list(dict.fromkeys(r["column"] for r in rows if r["column"]))
+    return section
+
+
 def _times_section(result) -> dict:
     order = [str(s) for s in result.leaderboard["strategy"]]
     folds = result.fold_scores
@@ -780,6 +872,7 @@ def _context(result, generated) -> dict:
         "board": _leaderboard_section(result),
         "per_class": _per_class_section(result, items, buckets),
         "winner": _winner_section(result, items),
+        "text": _text_section(result, items),
         "times": _times_section(result),
         "reproduce": _reproduce_section(result),
         "feature_summary": _type_summary(result.dataset.get("feature_types") or {}),
@@ -793,8 +886,10 @@ def render_html(result, *, generated=None) -> str:
     selection score), the dataset profile and warnings, the leaderboard with a confidence
     interval plot, per-class recall and F1 of the top strategies, the winner's confusion
     matrix, precision-recall, threshold and reliability plots, fit times, and what is needed to
-    reproduce the run. CSS, script and charts (inline SVG) are embedded and a
-    Content-Security-Policy forbids any network access, so the file opens offline.
+    reproduce the run. On a table with a text column it also shows the winner's most confused
+    class pairs and its misclassified texts of the rare classes (``result.examples``, escaped).
+    CSS, script and charts (inline SVG) are embedded and a Content-Security-Policy forbids any
+    network access, so the file opens offline.
 
     Parameters
     ----------
