@@ -5,10 +5,12 @@ from __future__ import annotations
 import numbers
 import time
 from collections.abc import Iterable
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils import check_random_state
 
 from .._detect import confident_issues, find_outliers, out_of_fold_probabilities
@@ -16,6 +18,7 @@ from .._preprocessing import make_preprocessor
 from .._utils._text import did_you_mean, preview
 from ..datasets import Dataset, as_dataset
 from ..exceptions import DataError
+from ..text import TextVectorizer
 from . import _warnings
 from ._columns import suspect_columns
 from ._duplicates import find_duplicates
@@ -24,11 +27,24 @@ from ._outliers import OutlierReport
 from ._overlap import class_overlap, neighbour_disagreement
 from ._profile import CHECKS, Profile
 from ._subsample import rows_by_class, stratified_sample
+from ._text import MAX_TEXT_COLUMNS, text_report
 
 MIN_MAX_ROWS = 100
 _Z_THRESHOLD = 3.0
 _MAX_LISTED_OUTLIERS = 100
 _MAX_LISTED_LABEL_ISSUES = 1000
+# the out-of-fold model on n-gram TF-IDF. Against 10% planted label flips (drug reviews' rating
+# and 40-class condition, BBC news; two seeds each), C=4 found more flips than C=1 at about the
+# same precision (F1 0.40-0.41 vs 0.37-0.40 on conditions, 0.83-0.85 vs 0.78-0.83 on BBC), and
+# tol=1e-3 halved the time for the same rows flagged: a rough fit is enough to rank rows
+_TEXT_MODEL = LogisticRegression(C=4.0, tol=1e-3, max_iter=500)
+# a multinomial fit costs classes x non-zeros, and character n-grams give ~1,000 non-zeros a
+# review: beyond this many classes the model reads the 100-component SVD view instead, the
+# dense view compare gives trees (188 conditions of 972 reviews: 5 s instead of 300 s, and as
+# many planted flips found on the 40-class set, F1 0.40-0.43; on 3-class sentiment the SVD
+# view lost precision, so few classes stay sparse)
+_MAX_CLASSES_SPARSE_TEXT = 10
+_TEXT_COMPONENTS = 100
 
 
 def diagnose(data, target: str | None = None, *, head_min: int = 100, tail_max: int = 20,
@@ -40,7 +56,9 @@ def diagnose(data, target: str | None = None, *, head_min: int = 100, tail_max: 
     Counts the classes, puts them in head / medium / tail buckets, measures how much each class
     overlaps the others, finds outliers inside each class, suspected label errors and identical
     rows with conflicting labels, and turns what it found into concrete warnings (a class too
-    small for SMOTE or for the number of folds, constant columns, missing values, ...).
+    small for SMOTE or for the number of folds, constant columns, missing values, ...). Each
+    text column (the first five) also gets per-class length and vocabulary statistics and its
+    identical and nearly identical texts with conflicting labels (:class:`TextReport`).
 
     Parameters
     ----------
@@ -70,12 +88,14 @@ def diagnose(data, target: str | None = None, *, head_min: int = 100, tail_max: 
         ``min(its rows, max_rows // (2 * n_classes))`` rows and the rest of the budget is shared
         in proportion to class size. Neighbours then count with the inverse of their class's
         sampling rate, so overlap still estimates the full data's. ``Profile.n_rows_checked``
-        says how many rows were used. Outliers and duplicates always use every row.
+        says how many rows were used. Outliers and duplicates always use every row, except
+        that near-duplicate texts are searched among the texts of those checked rows.
     random_state : int, numpy.random.RandomState or None, default=None
         Seeds the sample, the IsolationForests, the folds and the model.
     checks : iterable of str, default=("overlap", "outliers", "label_issues", "duplicates")
-        The checks to run; leave out the expensive ones to go faster. Counts, buckets and the
-        class-size and column warnings are always computed.
+        The checks to run; leave out the expensive ones to go faster. Counts, buckets, the
+        class-size and column warnings and the text statistics are always computed; the
+        text columns' conflicting duplicates belong to ``"duplicates"``.
 
     Returns
     -------
@@ -94,8 +114,9 @@ def diagnose(data, target: str | None = None, *, head_min: int = 100, tail_max: 
     -----
     Every check works on the preprocessed feature matrix of
     :func:`unskew._preprocessing.make_preprocessor` (numeric columns median-imputed and
-    standardised, categorical ones one-hot encoded, text as TF-IDF), the same encoding the
-    strategies of ``compare`` use.
+    standardised, categorical ones one-hot encoded, text as a 2,000-word TF-IDF), the encoding
+    the tabular strategies of ``compare`` use; label issues on text tables read n-grams
+    (below).
 
     - *Overlap* is the mean k-disagreeing-neighbours hardness (Smith, Martinez & Giraud-Carrier,
       "An instance level analysis of data complexity", Machine Learning 95, 2014): the share of a
@@ -109,8 +130,21 @@ def diagnose(data, target: str | None = None, *, head_min: int = 100, tail_max: 
       :func:`~sklearn.model_selection.cross_val_predict` with a
       :class:`~sklearn.ensemble.HistGradientBoostingClassifier` (about 100 trees per fit; a
       logistic regression for sparse text features or more than 10 classes); see
-      :class:`LabelIssueReport`.
-    - *Duplicates* hash every row with :func:`pandas.util.hash_pandas_object`.
+      :class:`LabelIssueReport`. On a table with text columns the model is a logistic
+      regression (C=4) that reads each text column as :class:`unskew.text.TextVectorizer`
+      features (word 1-2-grams and character 2-5-grams, the encoding of ``compare``'s
+      linear text strategies), so misspelt, inflected and unspaced (CJK) texts are judged by
+      their character n-grams; beyond 10 classes it reads their 100-component SVD view,
+      since a multinomial fit on the sparse n-grams grows with classes times non-zeros.
+      Overlap and outliers keep the 2,000-word TF-IDF: nearest neighbours in the
+      150,000-column n-gram space took seven times longer on 20,000 reviews.
+    - *Duplicates* hash every row with :func:`pandas.util.hash_pandas_object`. In a text
+      column, texts are compared normalised (Unicode NFKC, case-folded, punctuation dropped,
+      spaces collapsed) on every row, and nearly identical ones (difflib ratio >= 0.9) among
+      the distinct texts of the checked rows: MinHash locality-sensitive hashing of
+      character 3-grams (24 bands of 4 hashes) proposes candidate pairs with different
+      labels, at most 480 per text, and :class:`difflib.SequenceMatcher` confirms them within
+      a fixed budget; see :class:`TextReport`.
 
     On one million rows and 50 numeric features the whole profile takes well under two minutes
     on two CPU cores (see ``benchmarks/bench_diagnose.py``).
@@ -143,6 +177,7 @@ def diagnose(data, target: str | None = None, *, head_min: int = 100, tail_max: 
     # one seed each: the sample, the label-issue folds and model, each class's forest
     seeds = rng.randint(np.iinfo(np.int32).max, size=2 + dataset.n_classes)
     timings: dict[str, float] = {}
+    text_columns = [c for c, kind in dataset.feature_types.items() if kind == "text"]
 
     classes = list(dataset.classes)
     codes = pd.Index(classes, tupleize_cols=False).get_indexer(dataset.y).astype(np.intp)
@@ -164,7 +199,9 @@ def diagnose(data, target: str | None = None, *, head_min: int = 100, tail_max: 
     checked_rows, class_weights = stratified_sample(
         codes, len(classes), max_rows, np.random.RandomState(seeds[0]))
     needs_sample = bool({"overlap", "label_issues"} & set(checks))
-    if needs_sample or "outliers" in checks:
+    # label issues on a text table read their own n-gram view (_text_view)
+    if "overlap" in checks or "outliers" in checks or ("label_issues" in checks
+                                                         and not text_columns):
         tick = time.perf_counter()
         Z_all, Z = _encode(dataset, checked_rows, encode_all="outliers" in checks)
         timings["preprocess"] = time.perf_counter() - tick
@@ -191,8 +228,14 @@ def diagnose(data, target: str | None = None, *, head_min: int = 100, tail_max: 
     if "label_issues" in checks and checked_counts.max() >= 2:
         tick = time.perf_counter()
         n_folds = min(cv, int(checked_counts.max()))
-        report = _label_issue_report(Z, checked_codes, checked_rows, classes, cv=n_folds,
-                                     seed=int(seeds[1]))
+        if text_columns:
+            Z_labels = _text_view(dataset, checked_rows, seed=int(seeds[1]),
+                                  dense=len(classes) > _MAX_CLASSES_SPARSE_TEXT)
+            model = _TEXT_MODEL
+        else:
+            Z_labels, model = Z, None
+        report = _label_issue_report(Z_labels, checked_codes, checked_rows, classes, cv=n_folds,
+                                     seed=int(seeds[1]), model=model)
         results["label_issues"] = report
         found += _warnings.label_issue_warning(
             report.by_class, dict(zip(classes, checked_counts.tolist(), strict=True)),
@@ -206,6 +249,15 @@ def diagnose(data, target: str | None = None, *, head_min: int = 100, tail_max: 
         found += _warnings.duplicate_warning(dup.n_conflict_groups, dup.n_conflict_rows,
                                              dup.examples)
         timings["duplicates"] = time.perf_counter() - tick
+
+    if text_columns:
+        tick = time.perf_counter()
+        reports = {c: text_report(dataset.X[c].to_numpy(dtype=object), codes, classes,
+                                  checked_rows, column=c, conflicts="duplicates" in checks)
+                   for c in text_columns[:MAX_TEXT_COLUMNS]}
+        results["text"] = reports
+        found += _warnings.text_conflict_warnings(reports, classes)
+        timings["text"] = time.perf_counter() - tick
 
     timings["total"] = time.perf_counter() - started
     return Profile(
@@ -278,7 +330,8 @@ def _as_dataset(data, target) -> Dataset:
 def _encode(dataset: Dataset, rows: np.ndarray, *, encode_all: bool):
     """Fit the shared preprocessor on the checked rows; encode them (and all rows if asked)."""
     sample = dataset.X if rows.size == dataset.n_samples else dataset.X.iloc[rows]
-    encoder = make_preprocessor(dataset.feature_types, scale=True).fit(sample)
+    encoder = make_preprocessor(_usable_types(dataset.feature_types, sample),
+                                scale=True).fit(sample)
 
     def encode(frame):
         out = encoder.transform(frame)
@@ -290,6 +343,34 @@ def _encode(dataset: Dataset, rows: np.ndarray, *, encode_all: bool):
         return None, encode(sample)
     Z_all = encode(dataset.X)
     return Z_all, Z_all if rows.size == dataset.n_samples else Z_all[rows]
+
+
+def _usable_types(feature_types: dict, sample: pd.DataFrame) -> dict:
+    """``feature_types`` without the text columns that are empty on every checked row.
+
+    A TF-IDF cannot learn a vocabulary from them (it raises), and they carry nothing.
+    """
+    return {c: kind for c, kind in feature_types.items()
+            if kind != "text" or sample[c].astype("string").fillna("").str.strip().ne("").any()}
+
+
+def _text_view(dataset: Dataset, rows: np.ndarray, *, dense: bool, seed: int):
+    """The checked rows with every text column as word + character n-gram TF-IDF.
+
+    Numeric, categorical and datetime columns are encoded as in :func:`_encode`. With
+    ``dense``, each text column is the TF-IDF's SVD view (``_TEXT_COMPONENTS`` components),
+    fitted without labels, so no fold sees another's labels.
+    """
+    sample = dataset.X if rows.size == dataset.n_samples else dataset.X.iloc[rows]
+    types = _usable_types(dataset.feature_types, sample)
+    text = partial(TextVectorizer, dtype=np.float32)
+    if dense:
+        text = partial(text, n_components=_TEXT_COMPONENTS, random_state=seed)
+    encoder = make_preprocessor(types, scale=True, text_encoder=text)
+    out = encoder.fit_transform(sample)
+    if sp.issparse(out):
+        return sp.csr_matrix(out, dtype=np.float32)
+    return np.ascontiguousarray(out, dtype=np.float32)
 
 
 def _outlier_report(Z, codes, classes, seeds) -> OutlierReport:
@@ -306,8 +387,10 @@ def _outlier_report(Z, codes, classes, seeds) -> OutlierReport:
                          max_listed=_MAX_LISTED_OUTLIERS)
 
 
-def _label_issue_report(Z, codes, rows, classes, *, cv: int, seed: int) -> LabelIssueReport:
-    proba, model = out_of_fold_probabilities(Z, codes, len(classes), cv=cv, seed=seed)
+def _label_issue_report(Z, codes, rows, classes, *, cv: int, seed: int,
+                        model=None) -> LabelIssueReport:
+    proba, model = out_of_fold_probabilities(Z, codes, len(classes), cv=cv, seed=seed,
+                                             model=model)
     flagged, suggested, thresholds = confident_issues(proba, codes)
     hits = np.flatnonzero(flagged)
     confidence = proba[hits, suggested[hits]]

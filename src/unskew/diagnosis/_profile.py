@@ -13,6 +13,7 @@ import pandas as pd
 from ._duplicates import DuplicateReport
 from ._label_issues import LabelIssueReport
 from ._outliers import OutlierReport
+from ._text import TextReport
 
 CHECKS = ("overlap", "outliers", "label_issues", "duplicates")
 
@@ -58,6 +59,10 @@ class Profile:
         Suspected label errors (confident learning on out-of-fold probabilities).
     duplicates : DuplicateReport or None
         Repeated feature rows and those with conflicting labels (on all rows).
+    text : dict or None
+        ``{column: TextReport}`` for each text column (the first five): per-class length and
+        vocabulary, and identical or nearly identical texts with conflicting labels. None when
+        the table has no text column.
     warnings : tuple of DiagnosisWarning
         Concrete problems and what to do about them.
     timings : dict
@@ -94,6 +99,7 @@ class Profile:
     outliers: OutlierReport | None = None
     label_issues: LabelIssueReport | None = None
     duplicates: DuplicateReport | None = None
+    text: dict[str, TextReport] | None = None
     warnings: tuple = ()
     timings: dict = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
@@ -208,6 +214,7 @@ class Profile:
             "outliers": None,
             "label_issues": None,
             "duplicates": None,
+            "text": None,
             "warnings": [
                 {"code": w.code, "message": w.message, "classes": [_label(c) for c in w.classes],
                  "columns": list(w.columns)}
@@ -248,6 +255,8 @@ class Profile:
                 "n_conflict_rows": dup.n_conflict_rows,
                 "examples": [list(group) for group in dup.examples],
             }
+        if self.text is not None:
+            out["text"] = [_text_dict(report) for report in self.text.values()]
         return out
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
@@ -315,6 +324,33 @@ class Profile:
         from ._render import render_rich
 
         return render_rich(self)
+
+
+def _text_dict(report: TextReport) -> dict:
+    """One text column's section: a record per class, then the conflict groups."""
+    conflict_keys = ("n_exact_groups", "n_exact_rows", "n_near_groups", "n_near_rows")
+    return {
+        "column": report.column,
+        "n_empty": report.n_empty,
+        "empty_share": _plain(report.empty_share),
+        "classes": [{"label": _label(c), **{k: _plain(v) for k, v in vars(stats).items()}}
+                    for c, stats in report.by_class.items()],
+        **{k: getattr(report, k) for k in conflict_keys},
+        "exact": [_conflict_dict(g) for g in report.exact],
+        "near": [_conflict_dict(g) for g in report.near],
+        "near_threshold": report.near_threshold,
+        "near_texts": report.near_texts,
+        "near_pairs_checked": report.near_pairs_checked,
+        "near_truncated": report.near_truncated,
+        "max_listed": report.max_listed,
+    }
+
+
+def _conflict_dict(group) -> dict:
+    return {"kind": group.kind, "n_rows": group.n_rows,
+            "classes": [_label(c) for c in group.classes], "rows": list(group.rows),
+            "labels": [_label(c) for c in group.labels], "texts": list(group.texts),
+            "similarity": _plain(group.similarity)}
 
 
 def _label(value):

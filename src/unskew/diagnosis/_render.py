@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-_RIGHT = {"rows", "share", "overlap", "outliers", "label issues"}
+_RIGHT = {"rows", "share", "overlap", "outliers", "label issues", "empty", "chars", "tokens",
+          "vocabulary", "exclusive"}
+_TEXT_COLUMNS = ["class", "rows", "empty", "chars", "tokens", "vocabulary", "exclusive"]
+_GROUPS_SHOWN = 3  # conflict groups of each kind printed; the profile lists up to 20
+_EXAMPLES_SHOWN = 3  # example rows printed per group; the profile keeps up to 5
 
 
 def header_lines(profile) -> list[str]:
@@ -75,15 +79,68 @@ def notes(profile) -> list[str]:
                      f"centre (z > {profile.outliers.z_threshold:g}); in brackets, each alone")
     if profile.label_issues is not None:
         report = profile.label_issues
+        on_text = (" (text columns as word and character n-gram TF-IDF, reduced by SVD beyond "
+                   "10 classes)"
+                   if getattr(profile, "text", None) else "")
         lines.append(f"label issues: {report.n_issues:,} suspected ({report.rate:.1%}), "
                      f"confident learning on {report.n_folds}-fold out-of-fold "
-                     f"{report.model} probabilities")
+                     f"{report.model} probabilities{on_text}")
     if profile.duplicates is not None:
         dup = profile.duplicates
         lines.append(f"duplicates: {dup.n_duplicate_rows:,} rows repeat an earlier row; "
                      f"{dup.n_conflict_groups:,} groups ({dup.n_conflict_rows:,} rows) carry "
                      "conflicting labels")
     return lines
+
+
+def text_blocks(profile) -> list[tuple[str, list[list[str]], list[str]]]:
+    """For each text column: a title, the per-class table's cells and the lines after it."""
+    blocks = []
+    for column, report in (getattr(profile, "text", None) or {}).items():
+        title = (f"text column {column!r}: {report.n_empty:,} empty "
+                 f"({report.empty_share:.1%}); chars and tokens are mean / median per row, "
+                 "exclusive is the share of a class's tokens no other class uses")
+        rows = [[str(c), f"{s.rows:,}", f"{s.empty:,}",
+                 f"{_num(s.mean_chars, 0)} / {_num(s.median_chars, 0)}",
+                 f"{_num(s.mean_tokens)} / {_num(s.median_tokens)}", f"{s.vocabulary:,}",
+                 "-" if s.exclusive_token_share != s.exclusive_token_share
+                 else f"{s.exclusive_token_share:.0%}"]
+                for c, s in report.by_class.items()]
+        blocks.append((title, rows, _conflict_lines(report)))
+    return blocks
+
+
+def _num(value: float, digits: int = 1) -> str:
+    return "-" if value != value else f"{value:,.{digits}f}".removesuffix(".0")
+
+
+def _conflict_lines(report) -> list[str]:
+    if report.n_exact_groups is None:
+        return []
+    searched = (f"near duplicates (similarity >= {report.near_threshold:g}) searched among "
+                f"{report.near_texts:,} distinct texts, {report.near_pairs_checked:,} candidate "
+                "pairs with different labels compared"
+                + (" before the comparison budget ran out" if report.near_truncated else ""))
+    lines = [f"conflicting labels: {_groups(report.n_exact_groups)} of identical texts "
+             f"({report.n_exact_rows:,} rows), {_groups(report.n_near_groups)} of nearly "
+             f"identical texts ({report.n_near_rows:,} rows); {searched}"]
+    for groups in (report.exact, report.near):
+        for group in groups[:_GROUPS_SHOWN]:
+            kind = "same text" if group.kind == "exact" else f"similar {group.similarity:.2f}"
+            shown = " | ".join(f"row {row} {label!r}: {_clip(text)}" for row, label, text
+                               in list(zip(group.rows, group.labels, group.texts,
+                                           strict=True))[:_EXAMPLES_SHOWN])
+            lines.append(f"  {kind}, {group.n_rows:,} rows: {shown}")
+    return lines
+
+
+def _groups(n: int) -> str:
+    return f"{n:,} group" + ("" if n == 1 else "s")
+
+
+def _clip(text: str, limit: int = 50) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
 
 
 def timing_line(profile) -> str:
@@ -103,6 +160,8 @@ def render_text(profile) -> str:
 
     out = [*header_lines(profile), "", line(columns), *(line(r) for r in rows), ""]
     out += notes(profile)
+    for title, text_rows, lines in text_blocks(profile):
+        out += ["", title, *_aligned(_TEXT_COLUMNS, text_rows), *lines]
     if profile.warnings:
         out += ["", f"warnings ({len(profile.warnings)}):"]
         out += [f"- {w}" for w in profile.warnings]
@@ -110,6 +169,13 @@ def render_text(profile) -> str:
         out += ["", "warnings: none"]
     out += ["", timing_line(profile)]
     return "\n".join(out)
+
+
+def _aligned(columns: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [columns, *rows]) for i in range(len(columns))]
+    return ["  ".join(cell.rjust(w) if name in _RIGHT else cell.ljust(w)
+                      for name, cell, w in zip(columns, cells, widths, strict=True)).rstrip()
+            for cells in [columns, *rows]]
 
 
 def render_rich(profile):
@@ -128,6 +194,15 @@ def render_rich(profile):
                       else None)
     parts = [Text(title, style="bold"), *(Text(r) for r in rest), Text(""), table, Text("")]
     parts += [Text(n, style="dim") for n in notes(profile)]
+    for title, text_rows, lines in text_blocks(profile):
+        text_table = Table(show_edge=False, header_style="bold")
+        for name in _TEXT_COLUMNS:
+            text_table.add_column(name, justify="right" if name in _RIGHT else "left",
+                                  no_wrap=name != "class")
+        for cells in text_rows:  # Text cells: labels are data, never rich markup
+            text_table.add_row(*(Text(c) for c in cells))
+        parts += [Text(""), Text(title, style="bold"), text_table]
+        parts += [Text(n, style=None if i == 0 else "dim") for i, n in enumerate(lines)]
     if profile.warnings:
         parts.append(Text(f"\nwarnings ({len(profile.warnings)})", style="bold yellow"))
         for w in profile.warnings:

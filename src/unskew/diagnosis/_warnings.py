@@ -18,6 +18,7 @@ WARNING_CODES = {
     "high_overlap": "a class's neighbours mostly belong to other classes",
     "label_issues": "many rows look mislabelled",
     "conflicting_duplicates": "identical feature rows with different labels",
+    "conflicting_texts": "identical or nearly identical texts with different labels",
     "id_like_columns": "columns that look like row identifiers",
     "label_leakage": "a column alone predicts the label almost perfectly",
 }
@@ -40,7 +41,8 @@ class DiagnosisWarning:
         A stable identifier, one of ``"class_too_small_for_knn"``,
         ``"class_smaller_than_folds"``, ``"constant_columns"``, ``"missing_values"``,
         ``"high_imbalance"``, ``"high_overlap"``, ``"label_issues"``,
-        ``"conflicting_duplicates"``, ``"id_like_columns"``, ``"label_leakage"``.
+        ``"conflicting_duplicates"``, ``"conflicting_texts"``, ``"id_like_columns"``,
+        ``"label_leakage"``.
     message : str
         One sentence naming the classes or columns, their numbers, and a fix.
     classes : tuple
@@ -240,3 +242,49 @@ def duplicate_warning(n_groups: int, n_rows: int, examples: tuple) -> list[Diagn
         f"({_rows(n_rows)}) carry different labels (e.g. rows {shown}); no model can separate "
         "them: check those labels, or keep one label per group.",
     )]
+
+
+def text_conflict_warnings(reports: dict, classes: list) -> list[DiagnosisWarning]:
+    """One warning per text column whose same or nearly the same texts carry different labels."""
+    found = []
+    for column, report in reports.items():
+        exact, near = report.n_exact_groups or 0, report.n_near_groups or 0
+        if not exact and not near:
+            continue
+        parts = []
+        if exact:
+            parts.append(f"{exact:,} group{'s' if exact > 1 else ''} of identical texts "
+                         f"({_rows(report.n_exact_rows)}; compared lowercased, without "
+                         "punctuation and extra spaces)")
+        if near:
+            parts.append(f"{near:,} group{'s' if near > 1 else ''} of nearly identical texts "
+                         f"({_rows(report.n_near_rows)}; similarity >= "
+                         f"{report.near_threshold:g})")
+        groups = (report.exact[:1] + report.near[:1])[:2]
+        shown = "; ".join(_conflict_example(g) for g in groups)
+        involved = {c for g in (*report.exact, *report.near) for c in g.classes}
+        found.append(DiagnosisWarning(
+            "conflicting_texts",
+            f"text column {column!r}: {' and '.join(parts)} carry different labels, e.g. "
+            f"{shown}. The same request filed under two labels is the commonest label error "
+            f"in intent data: review profile.text[{column!r}].exact and .near and give each "
+            "group one label, or drop the copies.",
+            classes=tuple(c for c in classes if c in involved),
+            columns=(column,),
+        ))
+    return found
+
+
+def _conflict_example(group) -> str:
+    """Two rows of a conflict group with different labels: row, text (cut short) and label."""
+    first = 0
+    second = next((i for i, label in enumerate(group.labels) if label != group.labels[0]), 1)
+    return " vs ".join(
+        f"row {group.rows[i]} {_short(group.texts[i])} ({group.labels[i]!r})"
+        for i in (first, second) if i < len(group.rows)
+    )
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
