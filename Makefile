@@ -9,8 +9,8 @@ PYTEST := $(BIN)/python -m pytest
 # pytest-xdist workers: every core by default (2 on CI)
 JOBS   ?= auto
 DEMO_DATA ?= binary:yeast4
-# The test suite covers the torch side and the approximate kNN backends, so it installs their extras.
-EXTRAS ?= dev,torch,fast,text
+# The test suite covers the torch side, the approximate kNN backends, text and Dask, so it installs their extras.
+EXTRAS ?= dev,torch,fast,text,dask
 
 .PHONY: help setup demo test test-slow test-all bench lint format clean
 
