@@ -23,7 +23,7 @@ from ._prepare import column_names, is_benchmark, prepare, source_of
 from ._result import CompareResult
 from ._run import run_cv
 from ._select import select
-from ._settings import TEXT_ENCODERS, CompareSettings
+from ._settings import EXECUTORS, TEXT_ENCODERS, CompareSettings
 from .strategies import resolve
 
 _N_EXAMPLES = 5  # misclassified texts shown per rare class
@@ -36,7 +36,8 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
             groups: str | None = None, time_column: str | None = None,
             min_class_size: int | None = None, holdout: float = 0.2,
             time_budget: float | None = None, task_timeout: float | None = None,
-            n_jobs: int = 1, out=None,
+            n_jobs: int = 1, executor: str = "local", scheduler: str | None = None,
+            out=None,
             random_state: int = 0, diagnose: bool = True, progress: bool | None = None,
             drop=None, text=None, categorical=None, sep: str | None = None,
             decimal: str | None = None, text_encoder: str = "tfidf",
@@ -82,6 +83,13 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
         so a single long call into compiled code is stopped when it returns.
     n_jobs : int, default=1
         Parallel worker processes.
+    executor : {"local", "dask"}, default="local"
+        Where the (strategy x fold) tasks run: local processes, or the workers of a
+        ``dask.distributed`` cluster (``pip install "unskew[dask]"``). The results are the
+        same; tasks share the cache in ``out`` either way, so a run resumes on the other.
+    scheduler : str, optional
+        Address of a running Dask scheduler (``"tcp://10.0.0.5:8786"``); without one the
+        Dask executor starts a ``LocalCluster`` of ``n_jobs`` workers for the run.
     out : path-like, optional
         Folder for ``report.html``, ``leaderboard.csv``, ``result.json``, ``model.skops`` and
         the task cache (a rerun with the same settings resumes from it).
@@ -185,6 +193,14 @@ def _settings(given: dict) -> CompareSettings:
     if encoder not in TEXT_ENCODERS:
         raise DataError(f"unknown text_encoder {encoder!r}; expected one of "
                         f"{', '.join(TEXT_ENCODERS)}")
+    if given["executor"] not in EXECUTORS:
+        raise DataError(f"unknown executor {given['executor']!r}; expected one of "
+                        f"{', '.join(EXECUTORS)}")
+    if given["scheduler"] is not None and given["executor"] != "dask":
+        raise DataError("a scheduler address needs the Dask executor: add --executor dask "
+                        "(executor='dask')")
+    if given["executor"] == "dask":
+        require("distributed", 'executor="dask" (pip install "unskew[dask]")')
     if encoder == "minilm":
         require("sentence_transformers", 'text_encoder="minilm" (pip install "unskew[text]")')
     keep_ids = given["keep_ids"]
@@ -200,6 +216,7 @@ def _settings(given: dict) -> CompareSettings:
         time_column=given["time_column"], min_class_size=given["min_class_size"],
         holdout=holdout, time_budget=given["time_budget"],
         task_timeout=given["task_timeout"], n_jobs=given["n_jobs"],
+        executor=given["executor"], scheduler=given["scheduler"],
         random_state=given["random_state"], tune=given["tune"], command=given["command"])
 
 

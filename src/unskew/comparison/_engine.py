@@ -16,10 +16,10 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 
 from ..metrics import classification_summary
 from ._cache import TaskCache, task_key
+from ._executors import LocalExecutor
 from ._progress import Progress as _Progress
 from ._splits import Split
 from ._stats import corrected_interval, corrected_paired_ttest
@@ -222,12 +222,13 @@ def _class_recall(y_true: np.ndarray, y_pred: np.ndarray, labels: np.ndarray) ->
 
 def run_tasks(tasks: list[Task], X, y, labels, feature_types, *, random_state, n_jobs: int,
               cache: TaskCache, progress: bool | None, time_budget: float | None,
-              task_timeout: float | None = None) -> dict[str, TaskRecord]:
+              task_timeout: float | None = None, executor=None) -> dict[str, TaskRecord]:
     """Run every task not already cached; return ``{task.key: TaskRecord}``.
 
     Tasks are submitted one strategy at a time, so a time budget stops between strategies
     (those not started are recorded as skipped). ``task_timeout`` bounds each task (see
     :func:`deadline`); a task past it is recorded as ``"timeout"`` and not cached.
+    ``executor`` (see :mod:`._executors`; default: ``n_jobs`` local processes) runs them.
     """
     results: dict[str, TaskRecord] = {}
     bar = _Progress(len(tasks), progress)
@@ -235,8 +236,9 @@ def run_tasks(tasks: list[Task], X, y, labels, feature_types, *, random_state, n
     by_strategy: dict[str, list[Task]] = {}
     for task in tasks:
         by_strategy.setdefault(task.strategy, []).append(task)
+    executor = LocalExecutor(n_jobs) if executor is None else executor
     try:
-        with Parallel(n_jobs=n_jobs, return_as="generator_unordered") as parallel:
+        with executor:
             for name, group in by_strategy.items():
                 todo = []
                 for task in group:
@@ -254,11 +256,9 @@ def run_tasks(tasks: list[Task], X, y, labels, feature_types, *, random_state, n
                             "skipped", f"time budget of {time_budget:g}s spent")
                         bar.advance(f"{name} skipped")
                     continue
-                threads = None if n_jobs == 1 else 1
-                jobs = (delayed(_keyed)(t, X, y, labels, feature_types, random_state, threads,
-                                        task_timeout)
-                        for t in todo)
-                for key, record in parallel(jobs):
+                for key, record in executor.map_unordered(
+                        keyed_task, todo, X, y, labels, feature_types, random_state,
+                        executor.threads_per_task, task_timeout):
                     results[key] = record
                     if record.ok:
                         cache.put(key, record.to_dict())
@@ -268,7 +268,8 @@ def run_tasks(tasks: list[Task], X, y, labels, feature_types, *, random_state, n
     return results
 
 
-def _keyed(task, X, y, labels, feature_types, random_state, threads, timeout):
+def keyed_task(task, X, y, labels, feature_types, random_state, threads, timeout):
+    """``(task.key, run_task(...))`` under a BLAS/OpenMP thread limit (what executors run)."""
     from threadpoolctl import threadpool_limits
 
     # parallel tasks already use every core; nested BLAS/OpenMP threads would oversubscribe

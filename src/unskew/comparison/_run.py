@@ -12,6 +12,7 @@ from ..exceptions import DataError
 from ..metrics import METRICS
 from ._cache import TaskCache
 from ._engine import Task, TaskRecord, aggregate, plan_tasks, run_tasks
+from ._executors import make_executor
 from ._prepare import Prepared
 from ._settings import CompareSettings
 
@@ -109,7 +110,9 @@ def run_cv(prepared: Prepared, settings: CompareSettings, *, cache: TaskCache,
                         prepared.labels, dataset.feature_types,
                         random_state=settings.random_state, n_jobs=settings.n_jobs,
                         cache=cache, progress=progress, time_budget=settings.time_budget,
-                        task_timeout=settings.task_timeout)
+                        task_timeout=settings.task_timeout,
+                        executor=make_executor(settings.executor, n_jobs=settings.n_jobs,
+                                               scheduler=settings.scheduler))
     seconds = time.perf_counter() - started
     greater = {name: spec.greater_is_better for name, spec in METRICS.items()}
     board, fold_scores = aggregate(tasks, records, metric=settings.metric, metrics=list(METRICS),

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 PRESETS = ("fast", "default", "thorough")
 TEXT_ENCODERS = ("tfidf", "minilm")
+EXECUTORS = ("local", "dask")
 DATA_PLACEHOLDER = "YOUR_DATA.csv"  # the command's stand-in for a data frame passed in memory
 FRAME_PLACEHOLDER = "frame"  # the Python line's
 
@@ -85,11 +86,17 @@ OPTIONS = (
     Option("task_timeout", "--task-timeout", "stop one strategy's fit on one fold after S "
            "seconds (recorded as timed out; the run goes on)", type=float, metavar="S"),
     Option("n_jobs", "--jobs", "worker processes (default 1)", default=1, type=int, short="-j"),
+    Option("executor", "--executor", "where the tasks run: local processes, or Dask workers "
+           "(needs unskew[dask]; same results) (default: local)", default="local",
+           choices=EXECUTORS),
+    Option("scheduler", "--scheduler", "address of a running dask.distributed scheduler "
+           "(default with --executor dask: a local cluster of --jobs workers)",
+           metavar="ADDRESS"),
     Option("random_state", "--seed", "random seed (default: 0)", default=0, type=int),
 )
 _BY_NAME = {o.name: o for o in OPTIONS}
 # defaults the reproduce lines leave out (older results did not have them)
-_UNSAID_DEFAULTS = {"n_jobs": 1, "text_encoder": "tfidf"}
+_UNSAID_DEFAULTS = {"n_jobs": 1, "text_encoder": "tfidf", "executor": "local"}
 _UNSAID = object()
 # keys of results written before the settings were named after compare's keywords
 _LEGACY_KEYS = {"time": "time_column", "seed": "random_state"}
@@ -151,6 +158,8 @@ class CompareSettings:
     time_budget: float | None = None
     task_timeout: float | None = None
     n_jobs: int = 1
+    executor: str = "local"
+    scheduler: str | None = None
     random_state: int = 0
     tune: bool | None = None
     command: str | None = None
