@@ -1,0 +1,20 @@
+"""Dask: compare's tasks on a cluster, and resampling of data that does not fit one machine.
+
+Needs the ``dask`` extra (``pip install "unskew[dask]"``); ``import unskew`` never imports
+dask, this room does.
+
+Examples
+--------
+>>> from unskew.distributed import DaskExecutor
+>>> DaskExecutor(n_workers=2).threads_per_task
+1
+"""
+
+from .._utils._optional import require
+
+require("dask", "unskew.distributed")
+require("distributed", "unskew.distributed")
+
+from ._executor import DaskExecutor, WorkerMemoryError  # noqa: E402
+
+__all__ = ["DaskExecutor", "WorkerMemoryError"]
