@@ -33,6 +33,9 @@ def add_option(parser, option) -> None:
     """Add one setting's flag (a row of :data:`unskew.comparison.OPTIONS`) to ``parser``."""
     flags = [option.flag] + ([option.short] if option.short else [])
     kwargs = {"dest": option.name, "default": option.default, "help": option.help}
+    if option.kind == "bool":
+        parser.add_argument(*flags, action=argparse.BooleanOptionalAction, **kwargs)
+        return
     if option.kind == "list":
         kwargs["nargs"] = "+"
     elif option.kind == "flag_or_list":

@@ -26,7 +26,19 @@ def leaderboard_table(result, limit: int = 60):
             f"{row['p_vs_best']:.3f}" if ok else "-",
             f"{row['balanced_accuracy']:.3f}" if ok else "-",
             f"{row['fit_time']:.2f}" if not math.isnan(row["fit_time"]) else "-",
-            row["status"] if row["status"] == "ok" else f"[red]{row['status']}[/]: "
-            f"{escape(row['error'][:60])}",
+            _status(row),
         )
     return table
+
+
+def _status(row) -> str:
+    """The status cell: ok, or the status with the start of its reason (a stopped strategy
+    is not an error: it was shown to be behind, so it is dim, not red)."""
+    from rich.markup import escape
+
+    if row["status"] == "ok":
+        return "ok"
+    if row["status"] == "stopped":
+        leader = row["error"].split(" after ")[0]
+        return f"[dim]stopped[/]: {escape(leader)}"
+    return f"[red]{row['status']}[/]: {escape(row['error'][:60])}"

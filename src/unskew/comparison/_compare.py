@@ -35,7 +35,7 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
             strategies=None, preset: str = "default", folds: int = 5, repeats: int = 2,
             groups: str | None = None, time_column: str | None = None,
             min_class_size: int | None = None, holdout: float = 0.2,
-            time_budget: float | None = None, task_timeout: float | None = None,
+            racing: bool | None = None, time_budget: float | None = None, task_timeout: float | None = None,
             n_jobs: int = 1, executor: str = "local", scheduler: str | None = None,
             out=None,
             random_state: int = 0, diagnose: bool = True, progress: bool | None = None,
@@ -75,8 +75,18 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
         Drop classes with fewer rows than this (recorded in ``warnings``).
     holdout : float, default=0.2
         Share of rows kept out of the selection for the honest estimate (0 to skip it).
+    racing : bool, optional
+        Race the strategies: after the first 3 folds, and after each fold from then on, stop
+        those that are clearly behind the leader (a one-sided corrected resampled t-test of
+        the paired fold differences, Bonferroni over the looks: a strategy as good as the
+        leader is stopped with probability at most 0.05), and spend the remaining folds on the
+        contenders. Stopped strategies are ranked after the complete ones with status
+        ``"stopped"`` and the reason in ``error``. Decisions are taken after each complete
+        round of folds, so the leaderboard is the same whatever the executor. Default: on for
+        ``preset="default"`` and ``"thorough"``, off for ``"fast"`` and named strategies.
     time_budget : float, optional
-        Seconds after which strategies not yet started are skipped (recorded).
+        Seconds after which strategies not yet started are skipped (recorded); with racing,
+        the folds not yet started.
     task_timeout : float, optional
         Seconds one (strategy, fold) fit-and-score may take; a task past it is recorded in
         the leaderboard as timed out and the run goes on. The limit interrupts Python code,
@@ -214,7 +224,7 @@ def _settings(given: dict) -> CompareSettings:
         preset=given["preset"] if given["strategies"] is None else None,
         folds=folds, repeats=repeats, groups=given["groups"],
         time_column=given["time_column"], min_class_size=given["min_class_size"],
-        holdout=holdout, time_budget=given["time_budget"],
+        holdout=holdout, racing=given["racing"], time_budget=given["time_budget"],
         task_timeout=given["task_timeout"], n_jobs=given["n_jobs"],
         executor=given["executor"], scheduler=given["scheduler"],
         random_state=given["random_state"], tune=given["tune"], command=given["command"])
@@ -229,7 +239,7 @@ def _record_source(settings: CompareSettings, data, dataset) -> CompareSettings:
 
 def _result(settings, prepared, cv, selection, profile, stage) -> CompareResult:
     dataset, sel = prepared.dataset, prepared.selection
-    effective = dataclasses.replace(settings, tune=cv.tune is not None)
+    effective = dataclasses.replace(settings, tune=cv.tune is not None, racing=settings.racing_on)
     oof = cv.out_of_fold(cv.ranked["strategy"].head(_N_OOF).tolist(), sel.size,
                          prepared.labels.size)
     return CompareResult(

@@ -55,6 +55,8 @@ def deadline(seconds: float | None):
         signal.signal(signal.SIGALRM, previous)
 
 
+# statuses that get a rank, and their tier in the ranking
+_RANKED = {"ok": 0, "stopped": 1, "degenerate": 2}
 # range of each metric whose range is not [0, 1]
 _BOUNDS = {"mcc": (-1.0, 1.0), "brier": (0.0, 2.0), "log_loss": (0.0, np.inf)}
 
@@ -63,10 +65,11 @@ _BOUNDS = {"mcc": (-1.0, 1.0), "brier": (0.0, 2.0), "log_loss": (0.0, np.inf)}
 class TaskRecord:
     """What one task left: its status, scores and out-of-fold probabilities.
 
-    ``status`` is "ok", "error", "timeout" or "skipped" (``error`` says why);
-    ``class_recall`` holds each label's recall on the test fold (None where the fold has no
-    row of it) and ``only_class`` the position of the single class it predicted (-1 when it
-    predicted several). The cache stores :meth:`to_dict`.
+    ``status`` is "ok", "error", "timeout", "skipped" or "stopped" (racing stopped its
+    strategy before this task ran); ``error`` says why. ``class_recall`` holds each label's
+    recall on the test fold (None where the fold has no row of it) and ``only_class`` the
+    position of the single class it predicted (-1 when it predicted several). The cache
+    stores :meth:`to_dict`.
     """
 
     status: str
@@ -222,50 +225,159 @@ def _class_recall(y_true: np.ndarray, y_pred: np.ndarray, labels: np.ndarray) ->
 
 def run_tasks(tasks: list[Task], X, y, labels, feature_types, *, random_state, n_jobs: int,
               cache: TaskCache, progress: bool | None, time_budget: float | None,
-              task_timeout: float | None = None, executor=None) -> dict[str, TaskRecord]:
+              task_timeout: float | None = None, executor=None,
+              racing=None) -> dict[str, TaskRecord]:
     """Run every task not already cached; return ``{task.key: TaskRecord}``.
 
-    Tasks are submitted one strategy at a time, so a time budget stops between strategies
-    (those not started are recorded as skipped). ``task_timeout`` bounds each task (see
-    :func:`deadline`); a task past it is recorded as ``"timeout"`` and not cached.
-    ``executor`` (see :mod:`._executors`; default: ``n_jobs`` local processes) runs them.
+    Without ``racing``, tasks are submitted one strategy at a time, so a time budget stops
+    between strategies (those not started are recorded as skipped). With a
+    :class:`~._racing.Racing` rule they run in rounds of one split for every strategy still
+    racing; after each round the rule may stop strategies, whose remaining tasks are recorded
+    as ``"stopped"`` with the reason, and a time budget stops between rounds. ``task_timeout``
+    bounds each task (see :func:`deadline`); a task past it is recorded as ``"timeout"`` and
+    not cached. ``executor`` (see :mod:`._executors`; default: ``n_jobs`` local processes)
+    runs them.
     """
-    results: dict[str, TaskRecord] = {}
     bar = _Progress(len(tasks), progress)
-    start = time.perf_counter()
-    by_strategy: dict[str, list[Task]] = {}
-    for task in tasks:
-        by_strategy.setdefault(task.strategy, []).append(task)
     executor = LocalExecutor(n_jobs) if executor is None else executor
+    run = _Batches(executor, bar, cache, (X, y, labels, feature_types, random_state),
+                   task_timeout, time_budget)
     try:
         with executor:
-            for name, group in by_strategy.items():
-                todo = []
-                for task in group:
-                    cached = cache.get(task.key)
-                    if cached is not None:
-                        results[task.key] = TaskRecord.from_dict(cached)
-                        bar.advance(f"{name} (cached)")
-                    else:
-                        todo.append(task)
-                if not todo:
-                    continue
-                if time_budget is not None and time.perf_counter() - start > time_budget:
-                    for task in todo:
-                        results[task.key] = TaskRecord(
-                            "skipped", f"time budget of {time_budget:g}s spent")
-                        bar.advance(f"{name} skipped")
-                    continue
-                for key, record in executor.map_unordered(
-                        keyed_task, todo, X, y, labels, feature_types, random_state,
-                        executor.threads_per_task, task_timeout):
-                    results[key] = record
-                    if record.ok:
-                        cache.put(key, record.to_dict())
-                    bar.advance(f"{name}")
+            if racing is None:
+                by_strategy: dict[str, list[Task]] = {}
+                for task in tasks:
+                    by_strategy.setdefault(task.strategy, []).append(task)
+                for name, group in by_strategy.items():
+                    run(group, name)
+            else:
+                _race(tasks, run, racing, bar)
     finally:
         bar.close()
-    return results
+    return run.results
+
+
+class _Batches:
+    """Runs tasks through an executor: cached ones are read back, the others run (or are
+    skipped once the time budget is spent) and, when ok, cached."""
+
+    def __init__(self, executor, bar, cache, shared, task_timeout, time_budget):
+        self.executor, self.bar, self.cache = executor, bar, cache
+        self.shared, self.task_timeout, self.time_budget = shared, task_timeout, time_budget
+        self.start = time.perf_counter()
+        self.results: dict[str, TaskRecord] = {}
+
+    def spent(self) -> bool:
+        """Whether the time budget is spent."""
+        return self.time_budget is not None and \
+            time.perf_counter() - self.start > self.time_budget
+
+    def stream(self, tasks):
+        """Run ``tasks`` (an iterable, read as workers free up) and yield ``(key, record)``
+        as each finishes; ok records are cached."""
+        for key, record in self.executor.map_unordered(
+                keyed_task, tasks, *self.shared, self.executor.threads_per_task,
+                self.task_timeout):
+            if record.ok:
+                self.cache.put(key, record.to_dict())
+            yield key, record
+
+    def __call__(self, batch: list[Task], label: str) -> None:
+        """Run one strategy's tasks (all skipped when the budget is spent before it starts)."""
+        todo = []
+        for task in batch:
+            cached = self.cache.get(task.key)
+            if cached is not None:
+                self.results[task.key] = TaskRecord.from_dict(cached)
+                self.bar.advance(f"{label} (cached)")
+            else:
+                todo.append(task)
+        if todo and self.spent():
+            for task in todo:
+                self.results[task.key] = TaskRecord(
+                    "skipped", f"time budget of {self.time_budget:g}s spent")
+                self.bar.advance(f"{label} skipped")
+            return
+        for key, record in self.stream(todo):
+            self.results[key] = record
+            self.bar.advance(label)
+
+
+def _race(tasks: list[Task], run: _Batches, racing, bar) -> None:
+    """Run ``tasks`` round by round, stopping the strategies ``racing`` says are beaten.
+
+    Tasks stream to the executor in plan order, so workers never wait for a round to end;
+    the decision after round ``r`` is taken once every task of that round is in, and rounds
+    are decided in order. A task of a stopped strategy that was already under way when the
+    decision came is recorded as stopped all the same (its result stays in the cache), so the
+    leaderboard depends only on the scores, never on timing.
+    """
+    rounds: dict = {}
+    for task in tasks:  # plan order: each split's tasks form one round
+        rounds.setdefault((task.split.repeat, task.split.fold), []).append(task)
+    rounds = list(rounds.values())
+    strategy_of = {task.key: task.strategy for task in tasks}
+    stopped: dict[str, tuple[int, str]] = {}  # strategy -> (rounds it ran, reason)
+    done = run.results
+    for task in tasks:
+        cached = run.cache.get(task.key)
+        if cached is not None:
+            done[task.key] = TaskRecord.from_dict(cached)
+    counted: set[str] = set()  # tasks the progress has counted
+
+    def tick(key: str, what: str = "") -> None:
+        if key not in counted:
+            counted.add(key)
+            bar.advance(f"{strategy_of[key]}{what}")
+
+    history: dict[str, list[TaskRecord]] = {}
+    decided = 0  # rounds decided so far
+
+    def decide() -> None:
+        nonlocal decided
+        while decided < len(rounds):
+            batch = [t for t in rounds[decided] if t.strategy not in stopped]
+            if any(t.key not in done for t in batch):
+                return
+            for task in batch:
+                history.setdefault(task.strategy, []).append(done[task.key])
+            decided += 1
+            alive = {n: r for n, r in history.items() if n not in stopped}
+            scores = {n: [r.scores.get(racing.metric, np.nan) if r.ok else np.nan for r in rs]
+                      for n, rs in alive.items()}
+            # a strategy that predicts one class on most folds cannot lead the race
+            contenders = [n for n, rs in alive.items()
+                          if 2 * sum(r.only_class >= 0 for r in rs if r.ok) < sum(r.ok for r in rs)]
+            for name, reason in racing.stopped(scores, n_rounds=len(rounds),
+                                               contenders=contenders).items():
+                stopped[name] = (decided, reason)
+
+    def feed():
+        for batch in rounds:
+            for task in batch:
+                if task.key in done:
+                    tick(task.key, " (cached)")
+                elif task.strategy not in stopped:
+                    if run.spent():
+                        return
+                    yield task
+
+    decide()  # a resumed run replays the decisions of its cached rounds
+    for key, record in run.stream(feed()):
+        done[key] = record
+        tick(key)
+        decide()
+    for number, batch in enumerate(rounds, start=1):
+        for task in batch:
+            ran, reason = stopped.get(task.strategy, (len(rounds), ""))
+            if number > ran:
+                done[task.key] = TaskRecord("stopped", reason)
+                tick(task.key, " stopped")
+            elif task.key not in done:
+                done[task.key] = TaskRecord("skipped",
+                                            f"time budget of {run.time_budget:g}s spent")
+                tick(task.key, " skipped")
+            tick(task.key)
 
 
 def keyed_task(task, X, y, labels, feature_types, random_state, threads, timeout):
@@ -300,7 +412,8 @@ def aggregate(tasks: list[Task], results: dict, *, metric: str, metrics: list[st
     leaderboard also gets ``rare_recall`` (that class's recall) with its interval, and a
     strategy that predicts a single class on at least half of its folds is marked
     ``"degenerate"``: it is ranked after every other complete strategy, and the reason is in
-    ``error``.
+    ``error``. A strategy that racing stopped is ``"stopped"``: scored over the folds it ran
+    and ranked after the complete ones.
     """
     rows = []
     for task in tasks:
@@ -320,10 +433,13 @@ def aggregate(tasks: list[Task], results: dict, *, metric: str, metrics: list[st
     for name, group in folds.groupby("strategy", sort=False):
         entry = {"strategy": name, "n_ok": int((group["status"] == "ok").sum()),
                  "n_tasks": len(group)}
-        failed = group[group["status"] != "ok"]
+        stopped = group[group["status"] == "stopped"]
+        failed = group[~group["status"].isin(["ok", "stopped"])]
         entry["status"] = "ok" if failed.empty else (
             "failed" if entry["n_ok"] == 0 else "partial")
         entry["error"] = failed["error"].iloc[0] if not failed.empty else ""
+        if failed.empty and not stopped.empty:
+            entry["status"], entry["error"] = "stopped", stopped["error"].iloc[0]
         ok = group[group["status"] == "ok"]
         single = ok["only_class"][ok["only_class"] >= 0]
         if entry["status"] == "ok" and len(single) and 2 * len(single) >= len(ok):
@@ -336,7 +452,7 @@ def aggregate(tasks: list[Task], results: dict, *, metric: str, metrics: list[st
                                   f" (a single class in {len(single)})"
                                   if (single != only).any() else ""))
         for m in metrics:
-            if entry["status"] in ("ok", "degenerate") and m in ok:
+            if entry["status"] in _RANKED and m in ok:
                 ci = corrected_interval(ok[m].to_numpy(), test_train_ratio=test_train_ratio)
             else:
                 ci = None
@@ -348,15 +464,16 @@ def aggregate(tasks: list[Task], results: dict, *, metric: str, metrics: list[st
         entry["fit_time"] = float(ok["fit_time"].mean()) if not ok.empty else np.nan
         board.append(entry)
     board = pd.DataFrame(board)
-    complete = board[board["status"].isin(["ok", "degenerate"])]
+    complete = board[board["status"].isin(_RANKED)]
     sign = 1 if greater_is_better[metric] else -1
     board["rank"] = np.nan
     board["p_vs_best"] = np.nan
     if not complete.empty:
-        # degenerate strategies rank after all others, whatever they score
-        key = pd.DataFrame({"degenerate": complete["status"] == "degenerate",
+        # those stopped by racing rank after the complete ones (they were shown to be worse
+        # than the leader), degenerate ones after all others, whatever they score
+        key = pd.DataFrame({"tier": complete["status"].map(_RANKED),
                             "score": -sign * complete[metric]})
-        order = key.sort_values(["degenerate", "score"], kind="stable").index
+        order = key.sort_values(["tier", "score"], kind="stable").index
         board.loc[order, "rank"] = np.arange(1, len(order) + 1)
         best = board.loc[order[0], "strategy"]
         best_scores = folds[folds["strategy"] == best].sort_values(["repeat", "fold"])[metric]

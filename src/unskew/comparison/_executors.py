@@ -31,7 +31,10 @@ class LocalExecutor:
     def __enter__(self) -> LocalExecutor:
         from joblib import Parallel
 
-        self._parallel = Parallel(n_jobs=self.n_jobs, return_as="generator_unordered")
+        # one task per batch, read from ``items`` as workers free up: racing decides while
+        # the run goes on, so a task is not handed out long before it starts
+        self._parallel = Parallel(n_jobs=self.n_jobs, return_as="generator_unordered",
+                                  batch_size=1)
         self._parallel.__enter__()
         return self
 
@@ -45,7 +48,8 @@ class LocalExecutor:
         return None if self.n_jobs == 1 else 1
 
     def map_unordered(self, fn: Callable, items: Iterable, *shared) -> Iterator:
-        """``fn(item, *shared)`` for every item, as each finishes."""
+        """``fn(item, *shared)`` for every item, as each finishes; ``items`` may be a
+        generator, read as workers free up (at most ``2 * n_jobs`` items ahead)."""
         from joblib import delayed
 
         return self._parallel(delayed(fn)(item, *shared) for item in items)

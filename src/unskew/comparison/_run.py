@@ -14,6 +14,7 @@ from ._cache import TaskCache
 from ._engine import Task, TaskRecord, aggregate, plan_tasks, run_tasks
 from ._executors import make_executor
 from ._prepare import Prepared
+from ._racing import Racing
 from ._settings import CompareSettings
 
 
@@ -105,6 +106,10 @@ def run_cv(prepared: Prepared, settings: CompareSettings, *, cache: TaskCache,
                        settings=task_settings(settings, tune), tune=tune,
                        text_encoder=settings.text_encoder, embed_cache=embed_cache)
     y = prepared.y
+    greater = {name: spec.greater_is_better for name, spec in METRICS.items()}
+    ratio = 1.0 / (settings.folds - 1)
+    racing = (Racing(metric=settings.metric, greater_is_better=greater[settings.metric],
+                     test_train_ratio=ratio) if settings.racing_on else None)
     started = time.perf_counter()
     records = run_tasks(tasks, dataset.X.iloc[sel].reset_index(drop=True), y[sel],
                         prepared.labels, dataset.feature_types,
@@ -112,12 +117,11 @@ def run_cv(prepared: Prepared, settings: CompareSettings, *, cache: TaskCache,
                         cache=cache, progress=progress, time_budget=settings.time_budget,
                         task_timeout=settings.task_timeout,
                         executor=make_executor(settings.executor, n_jobs=settings.n_jobs,
-                                               scheduler=settings.scheduler))
+                                               scheduler=settings.scheduler),
+                        racing=racing)
     seconds = time.perf_counter() - started
-    greater = {name: spec.greater_is_better for name, spec in METRICS.items()}
     board, fold_scores = aggregate(tasks, records, metric=settings.metric, metrics=list(METRICS),
-                                   greater_is_better=greater,
-                                   test_train_ratio=1.0 / (settings.folds - 1),
+                                   greater_is_better=greater, test_train_ratio=ratio,
                                    labels=prepared.labels, rare=prepared.rare)
     if board["rank"].isna().all():
         errors = "; ".join(f"{r.strategy}: {r.error}" for r in board.itertuples())

@@ -26,8 +26,8 @@ class Option:
     """One setting: its keyword of ``compare``, its flag, and how the flag reads it.
 
     ``kind`` is ``"value"`` (one value), ``"list"`` (one or more values), ``"names"`` (a
-    comma-separated list in one argument), or ``"flag_or_list"`` (the bare flag means True,
-    with values a list of them).
+    comma-separated list in one argument), ``"flag_or_list"`` (the bare flag means True,
+    with values a list of them), or ``"bool"`` (``--flag`` / ``--no-flag``; unset: None).
     """
 
     name: str
@@ -81,6 +81,9 @@ OPTIONS = (
            type=int, metavar="N"),
     Option("holdout", "--holdout", "share of rows held out for the winner's honest score "
            "(default 0.2)", default=0.2, type=float),
+    Option("racing", "--racing", "stop strategies that are clearly beaten after the first "
+           "3 folds and spend the rest on the contenders (default: on for the default and "
+           "thorough presets; --no-racing runs every fold)", kind="bool"),
     Option("time_budget", "--time-budget", "skip strategies not started after S seconds",
            type=float, metavar="S"),
     Option("task_timeout", "--task-timeout", "stop one strategy's fit on one fold after S "
@@ -155,6 +158,7 @@ class CompareSettings:
     time_column: str | None = None
     min_class_size: int | None = None
     holdout: float = 0.2
+    racing: bool | None = None
     time_budget: float | None = None
     task_timeout: float | None = None
     n_jobs: int = 1
@@ -163,6 +167,15 @@ class CompareSettings:
     random_state: int = 0
     tune: bool | None = None
     command: str | None = None
+
+    def default_racing(self) -> bool:
+        """Whether racing is on when not asked for: for the default and thorough presets."""
+        return self.preset in ("default", "thorough")
+
+    @property
+    def racing_on(self) -> bool:
+        """Whether this run races (``racing``, or the preset's default when it is None)."""
+        return self.default_racing() if self.racing is None else bool(self.racing)
 
     @staticmethod
     def recorded(settings: dict) -> set:
@@ -190,6 +203,10 @@ class CompareSettings:
             if only is not None and option.name not in only:
                 continue
             value = _plain(getattr(self, option.name))
+            if option.kind == "bool":
+                if value is not None and value != self.default_racing():
+                    yield option, value  # only racing is "bool": said when not the default
+                continue
             if value is None or value is False or value == []:
                 continue
             preset = self.preset if only is None or "preset" in only else None
@@ -206,7 +223,9 @@ class CompareSettings:
         """
         parts = ["unskew", "compare", DATA_PLACEHOLDER if self.data is None else str(self.data)]
         for option, value in self._passed(only):
-            if option.kind == "names":
+            if option.kind == "bool":
+                parts.append(option.flag if value else "--no-" + option.flag[2:])
+            elif option.kind == "names":
                 parts += [option.flag, ",".join(map(str, value))]
             elif isinstance(value, list):
                 parts += [option.flag, *map(str, value)]

@@ -144,7 +144,7 @@ def ci_bars(leaderboard, metric):
 _METRIC_BOUNDS = {"mcc": (-1.0, 1.0), "log_loss": (0.0, math.inf)}
 
 #: Leaderboard statuses whose scores do not set the axis of a forest plot.
-_OFF_AXIS_STATUS = ("failed", "skipped", "degenerate")
+_OFF_AXIS_STATUS = ("failed", "skipped", "degenerate", "stopped")
 
 
 def metric_bounds(metric):

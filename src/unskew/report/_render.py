@@ -370,7 +370,16 @@ def _leaderboard_section(result) -> dict:
                  "with its 95% corrected-t confidence interval; the winner is highlighted, "
                  "degenerate strategies are grey and do not set the axis.")
     twin, kept = _twins(metric)
+    n_stopped = int((board["status"] == "stopped").sum()) if "status" in board else 0
+    racing_note = (
+        f"Racing stopped {n_stopped} of {len(board)} strategies early: after the first "
+        "folds, each was clearly behind the leader (one-sided corrected t-test of the paired "
+        "fold differences, Bonferroni over the looks; a strategy as good as the leader is "
+        "stopped with probability at most 5%). Their scores are over the folds they ran; the "
+        "remaining folds went to the contenders. Rerun with --no-racing for every fold."
+        if n_stopped else "")
     return {"columns": columns, "rows": rows, "forest": forest, "degenerate": degenerate,
+            "racing_note": racing_note,
             "n_more": len(more),
             "twin_note": (f"{metric_label(twin)} is not shown: on single-label data it always "
                           f"equals {metric_label(kept)}." if twin in board.columns else "")}
