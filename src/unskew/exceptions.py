@@ -37,18 +37,22 @@ class DataError(UnskewError, ValueError):
     """
 
 
-class StructureError(DataError):
+class StructureError(DataError, RuntimeError):
     """The data lack the structure a method relies on, though plainer methods would work.
 
     ADASYN needs rows with neighbours of another class, K-means SMOTE a cluster where a class is
-    dense enough; when they find none, plain SMOTE still can. Catch this (rather than matching
-    message text) to fall back.
+    dense enough, SVM-SMOTE support vectors that are not all noise; when they find none, plain
+    SMOTE still can. Catch this (rather than matching message text) to fall back.
+
+    It is also a :class:`RuntimeError`, which imbalanced-learn raises in the first two cases, so
+    ``except RuntimeError`` written against imbalanced-learn keeps working (and ``except
+    ValueError``, which imbalanced-learn raises for SVM-SMOTE's all-noise case).
 
     Examples
     --------
     >>> from unskew.exceptions import DataError, StructureError
-    >>> issubclass(StructureError, DataError)
-    True
+    >>> issubclass(StructureError, DataError), issubclass(StructureError, RuntimeError)
+    (True, True)
     """
 
 

@@ -14,6 +14,7 @@ top-ranked variants         :class:`PolynomialFitSMOTE`, :class:`ProWSyn`, :clas
 cleaners                    :class:`TomekLinks`, :class:`EditedNearestNeighbours`,
                             :class:`OneSidedSelection`, :class:`NeighbourhoodCleaningRule`
 SMOTE then clean            :class:`SMOTETomek`, :class:`SMOTEENN`
+random                      :class:`RandomOverSampler`, :class:`RandomUnderSampler`
 other rebalancing           :class:`MaskingOverSampler`, :class:`WeightedSelection`,
                             :class:`OutlierRemoval`, :class:`LabelIssueFilter`
 multi-label                 :class:`MLROS`, :class:`MLSMOTE`
@@ -41,6 +42,7 @@ from ._combine import SMOTEENN, SMOTETomek
 from ._filters import LabelIssueFilter, OutlierRemoval
 from ._masking import MaskingOverSampler
 from ._multilabel import MLROS, MLSMOTE
+from ._random import RandomOverSampler, RandomUnderSampler
 from ._selection import WeightedSelection
 from ._smote import ADASYN, SMOTE, SVMSMOTE, BorderlineSMOTE, KMeansSMOTE
 from ._smote_categorical import SMOTEN, SMOTENC
@@ -67,6 +69,8 @@ __all__ = [
     "OutlierRemoval",
     "PolynomialFitSMOTE",
     "ProWSyn",
+    "RandomOverSampler",
+    "RandomUnderSampler",
     "SMOTETomek",
     "TomekLinks",
     "WeightedSelection",

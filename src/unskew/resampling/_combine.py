@@ -74,18 +74,25 @@ class _SMOTEThenClean(ResamplerParamsMixin, BaseSampler):
                                  f"neighbour search on your {type(user_cleaner).__name__} instead, "
                                  "or leave algorithm='exact'.")
 
-    def _fit_resample(self, X, y, sample_weight=None):
-        weights = check_sample_weight(sample_weight, X.shape[0], type(self).__name__)
+    def _validate_estimator(self):
+        """Build the two steps: ``smote_`` and ``enn_`` / ``tomek_`` (unfitted), as
+        imbalanced-learn's method of that name does."""
         user_cleaner = getattr(self, self._cleaner_param)
         for step, role in ((self.smote, "smote"), (user_cleaner, self._cleaner_param)):
             if step is not None and not hasattr(step, "fit_resample"):
                 raise ParameterError(f"{type(self).__name__}: {role} must have fit_resample, got "
                                      f"{type(step).__name__}.")
         self._check_algorithm(user_cleaner)
-        smote = (clone(self.smote) if self.smote is not None
-                 else SMOTE(sampling_strategy=self.sampling_strategy,
-                            random_state=self.random_state))
-        cleaner = clone(user_cleaner) if user_cleaner is not None else self._default_cleaner()
+        self.smote_ = (clone(self.smote) if self.smote is not None
+                       else SMOTE(sampling_strategy=self.sampling_strategy,
+                                  random_state=self.random_state))
+        setattr(self, f"{self._cleaner_param}_",
+                clone(user_cleaner) if user_cleaner is not None else self._default_cleaner())
+
+    def _fit_resample(self, X, y, sample_weight=None):
+        weights = check_sample_weight(sample_weight, X.shape[0], type(self).__name__)
+        self._validate_estimator()
+        smote, cleaner = self.smote_, getattr(self, f"{self._cleaner_param}_")
         extra = {} if weights is None else {"sample_weight": weights}
         # unskew's exact ENN and Tomek links prove most rows pure from where SMOTE put the
         # synthetic ones, when both halves are unskew's
@@ -95,10 +102,7 @@ class _SMOTEThenClean(ResamplerParamsMixin, BaseSampler):
         extra = {} if weights is None else {"sample_weight": out[2]}
         if trace:
             extra["_segments"] = trace[0]
-        out = cleaner.fit_resample(out[0], out[1], **extra)
-        self.smote_ = smote
-        setattr(self, f"{self._cleaner_param}_", cleaner)
-        return out
+        return cleaner.fit_resample(out[0], out[1], **extra)
 
 
 _ALGORITHM_DOC = """algorithm : {"exact", "auto", "hnsw", "pynndescent"}, default="exact"

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from typing import ClassVar
 
 import numpy as np
 from sklearn.base import clone
 from sklearn.cluster import MiniBatchKMeans
+from sklearn.linear_model import SGDClassifier
 from sklearn.metrics import pairwise_distances_chunked
-from sklearn.svm import SVC
+from sklearn.svm import SVC, LinearSVC
 
 from .._utils._validation import (
     SHORT_TEMPLATE,
@@ -26,7 +28,7 @@ from .._utils._validation import (
     as_python,
     parameter_error,
 )
-from ..exceptions import DataError, StructureError
+from ..exceptions import StructureError
 from ._smote_base import (
     NEIGHBORS,
     BaseSMOTE,
@@ -78,6 +80,14 @@ class SMOTE(BaseSMOTE):
     Multi-class targets are resampled one class against the rest. Sparse (CSR/CSC) X is
     accepted.
 
+    Differences from imbalanced-learn: none in the output. With the exact neighbour backend the
+    rows are imbalanced-learn's for the same ``random_state``, binary or multi-class: like its
+    ``_make_samples``, an int seed restarts the draws for each class and a ``RandomState`` is
+    one stream. (Rows that are exact duplicates may pick their neighbours in another order:
+    imbalanced-learn drops the first neighbour found, unskew the row itself, as scikit-learn's
+    ``kneighbors(None)`` does.) ``k_neighbors`` may be any object with ``fit(X)`` and
+    ``kneighbors(X, n_neighbors=None, return_distance=True)``.
+
     References
     ----------
     .. [1] N. V. Chawla, K. W. Bowyer, L. O. Hall, W. P. Kegelmeyer, "SMOTE: synthetic minority
@@ -97,6 +107,8 @@ class SMOTE(BaseSMOTE):
     >>> bool((X_res[:500] == X).all())  # original rows first, unchanged
     True
     """
+
+    _draws_like_imblearn = True
 
     def _plan_class(self, X, y, label, n_samples, rng):
         rows = np.flatnonzero(y == label)
@@ -144,7 +156,11 @@ class BorderlineSMOTE(BaseSMOTE):
     nn_k_, nn_m_ : estimator object
         The neighbours objects built from ``k_neighbors`` and ``m_neighbors``.
     in_danger_indices_ : dict of ndarray
-        ``{class: rows of X in DANGER}`` (imbalanced-learn calls it ``in_danger_indices``).
+        ``{class: rows of X in DANGER}`` for every over-sampled class (an empty array when none
+        is).
+    in_danger_indices : dict of ndarray
+        imbalanced-learn's name, read-only: the same without the classes that have no row in
+        DANGER (``{}`` when no row is).
     n_features_in_ : int
         Columns seen in ``fit_resample``.
 
@@ -153,6 +169,14 @@ class BorderlineSMOTE(BaseSMOTE):
     {sample_weight}
 
     A class with no row in DANGER gets no new rows (a ``UserWarning`` says so).
+
+    Differences from imbalanced-learn. ``"borderline-1"``: none; the rows are the same for the
+    same ``random_state`` (an int seed restarts the draws for each class, as there).
+    ``"borderline-2"``: the seed rows, neighbours and draw order are the same, but a move
+    towards a neighbour of another class is ``u ~ U(0, 0.5)`` of the way (Han et al.'s rule),
+    where imbalanced-learn multiplies ``U(0, 1)`` by a second draw ``U(0, 0.5)`` (taken from a
+    generator restarted at the seed): its rows sit closer to the seed, and no seed reproduces
+    them. The warning for a class without DANGER rows is unskew's (imbalanced-learn is silent).
 
     References
     ----------
@@ -182,6 +206,14 @@ class BorderlineSMOTE(BaseSMOTE):
                          k_neighbors=k_neighbors)
         self.m_neighbors = m_neighbors
         self.kind = kind
+
+    _draws_like_imblearn = True
+
+    @property
+    def in_danger_indices(self):
+        """``{class: rows of X in DANGER}`` as imbalanced-learn gives it: classes with none left
+        out."""
+        return {label: rows for label, rows in self.in_danger_indices_.items() if rows.size}
 
     def _validate_estimator(self):
         super()._validate_estimator()
@@ -223,6 +255,12 @@ class BorderlineSMOTE(BaseSMOTE):
         return [_Job(label, seeds, nbrs, n_samples, scale=scale)]
 
 
+def _is_hinge_svm(estimator) -> bool:
+    """A linear SVM without ``support_`` whose margin rows are its support vectors."""
+    return isinstance(estimator, LinearSVC) or (
+        isinstance(estimator, SGDClassifier) and estimator.loss in ("hinge", "squared_hinge"))
+
+
 @doc
 class SVMSMOTE(BaseSMOTE):
     """SVM-SMOTE: SMOTE from the support vectors of the class (Nguyen et al., 2009).
@@ -239,7 +277,10 @@ class SVMSMOTE(BaseSMOTE):
     pass a linear SVM: ``svm_estimator=LinearSVC()`` or ``SGDClassifier(loss="hinge")``.
     Estimators without ``support_`` are handled through ``decision_function``: the support
     vectors of class ``c`` are its rows on or inside the margin (``f_c(x) <= 1``), which are
-    exactly the rows with a non-zero dual coefficient in a hinge-loss SVM.
+    exactly the rows with a non-zero dual coefficient in a hinge-loss SVM. For an estimator
+    that is no SVM (no ``support_``, and not ``LinearSVC`` or ``SGDClassifier`` with a hinge
+    loss, e.g. ``LogisticRegression``) the same rule is applied, and a ``UserWarning`` says so
+    once per ``fit_resample``.
 
     Parameters
     ----------
@@ -273,6 +314,21 @@ class SVMSMOTE(BaseSMOTE):
     Notes
     -----
     {sample_weight}
+
+    Differences from imbalanced-learn:
+
+    - an estimator without ``support_`` (``LinearSVC``, ``LogisticRegression``, ...) is used
+      through its margins (with a warning when it is no hinge-loss SVM); imbalanced-learn
+      raises a ``RuntimeError``;
+    - when a class's support vectors are all in DANGER (or all safe), that kind makes all the
+      requested rows; imbalanced-learn makes only its ``Beta(10, 10)`` share of them, so the
+      class stays short of ``sampling_strategy``;
+    - the SVM is fitted once, not once per class (the same SVM on the same data);
+    - when every support vector of a class is noise the error is a :class:`StructureError`,
+      both the ``ValueError`` imbalanced-learn raises and a ``RuntimeError``.
+
+    Otherwise the rows are imbalanced-learn's for the same ``random_state`` (an int seed
+    restarts the draws for each batch, as there).
 
     References
     ----------
@@ -317,9 +373,18 @@ class SVMSMOTE(BaseSMOTE):
         self.svm_estimator_ = (SVC(gamma="scale", random_state=self.random_state)
                                if self.svm_estimator is None else clone(self.svm_estimator))
 
+    _draws_like_imblearn = True
+
     def _prepare(self, X, y, rng):
         self.svm_estimator_.fit(X, y)
         self.nn_m_.fit(X)
+        if not hasattr(self.svm_estimator_, "support_") and not _is_hinge_svm(self.svm_estimator_):
+            warnings.warn(
+                f"SVMSMOTE: {type(self.svm_estimator_).__name__} is not an SVM (no support_, no "
+                "hinge loss), so the support vectors of each class are taken as its rows on or "
+                "inside the margin (decision_function <= 1); imbalanced-learn raises a "
+                "RuntimeError here. Pass an SVC, LinearSVC or SGDClassifier(loss='hinge') for "
+                "true support vectors.", UserWarning, stacklevel=5)
 
     def _support_rows(self, X, y, label, rows):
         svm = self.svm_estimator_
@@ -345,10 +410,10 @@ class SVMSMOTE(BaseSMOTE):
                                    axis=1)
         keep = n_other < m
         if not keep.any():
-            raise DataError(
-                f"SVMSMOTE: all {support.size} support vectors of class {as_python(label)!r} are noise (their "
-                f"{m} nearest neighbours all belong to other classes); SVM-SMOTE does not suit "
-                "this class: try BorderlineSMOTE or SMOTE.")
+            raise StructureError(
+                f"SVMSMOTE: all {support.size} support vectors of class {as_python(label)!r} are "
+                f"noise (their {m} nearest neighbours all belong to other classes); SVM-SMOTE is "
+                "not adapted to your dataset for this class: try BorderlineSMOTE or SMOTE.")
         support, danger = support[keep], n_other[keep] >= m / 2
         self._check_class_size(label, rows.size, k)
         self.nn_k_.fit(X[rows])
@@ -400,6 +465,13 @@ class ADASYN(BaseSMOTE):
     Notes
     -----
     {sample_weight}
+
+    Differences from imbalanced-learn: the ``g_i`` sum to exactly ``G`` (imbalanced-learn
+    rounds each one, so a class may end a few rows off ``sampling_strategy``), so the rows
+    differ for the same seed; the draws of all classes come from one stream. No hard row in a
+    class raises a :class:`StructureError`, a ``ValueError`` and the ``RuntimeError``
+    imbalanced-learn raises. ``n_neighbors`` may be any object with ``fit(X)`` and
+    ``kneighbors(X, n_neighbors=None, return_distance=True)``.
 
     References
     ----------
@@ -514,7 +586,13 @@ class KMeansSMOTE(BaseSMOTE):
     -----
     {sample_weight}
 
-    The clustering is fitted once per ``fit_resample`` (imbalanced-learn refits it per class).
+    Differences from imbalanced-learn: the clustering is fitted once per ``fit_resample``
+    (imbalanced-learn refits the same clusterer for every class); the rows are split between
+    clusters so that the class gets exactly the requested count (imbalanced-learn rounds each
+    cluster's share down, so a class may end a row or two short); so the rows differ for the
+    same seed. No qualifying cluster raises a :class:`StructureError`, both a ``ValueError``
+    and the ``RuntimeError`` imbalanced-learn raises. ``k_neighbors`` may be any object with
+    ``fit(X)`` and ``kneighbors(X, n_neighbors=None, return_distance=True)``.
 
     References
     ----------

@@ -20,6 +20,7 @@ import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
 from scipy import sparse
 from sklearn.base import clone
+from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 
 from .._neighbors import NeighborIndex, Segments
@@ -125,9 +126,17 @@ def check_neighbors(value, *, extra: int = 1):
 
 
 def self_neighbors(nn, X, k: int) -> np.ndarray:
-    """Indices into X of the k nearest other rows of each row of X."""
+    """Indices into X of the k nearest other rows of each row of X.
+
+    scikit-learn's and unskew's indexes answer ``kneighbors(None)`` (each row's neighbours but
+    itself); any other object only needs ``fit(X)`` and ``kneighbors(X, n_neighbors,
+    return_distance)``, as in imbalanced-learn: it is queried with X and each row's own index is
+    dropped (:func:`query_neighbors`).
+    """
     nn.fit(X)
-    return np.asarray(nn.kneighbors(None, n_neighbors=k, return_distance=False))
+    if isinstance(nn, NeighborIndex | NearestNeighbors):
+        return np.asarray(nn.kneighbors(None, n_neighbors=k, return_distance=False))
+    return query_neighbors(nn, X, np.arange(X.shape[0]), k)
 
 
 def query_neighbors(nn, query, query_rows: np.ndarray, k: int) -> np.ndarray:
@@ -266,14 +275,29 @@ class BaseSMOTE(ResamplerParamsMixin, BaseOverSampler):
         self._validate_estimator()
         rng = check_random_state(self.random_state)
         self._prepare(X, y, rng)
-        jobs = []
+        jobs, draws = [], []
         for label, n_samples in self.sampling_strategy_.items():
             if n_samples > 0:
-                jobs.extend(self._plan_class(X, y, label, n_samples, rng))
-        draws = [self._draw(job, rng) for job in jobs]
+                planned = self._plan_class(X, y, label, n_samples, rng)
+                draws.extend(self._draw(job, self._job_rng(rng)) for job in planned)
+                jobs.extend(planned)
         if _trace is not None and not sparse.issparse(X):
             _trace.append(_segments(X, y, jobs, draws))
         return self._assemble(X, y, weights, jobs, draws)
+
+    # True where the algorithm is imbalanced-learn's: its draws are then made in its order
+    _draws_like_imblearn = False
+
+    def _job_rng(self, rng):
+        """The generator of one job's draws (seed rows, neighbours, gaps).
+
+        imbalanced-learn's ``_make_samples`` calls ``check_random_state(random_state)`` for
+        every batch it makes: with an int seed each batch (each class, and SVM-SMOTE's two
+        halves) restarts from that seed, while a ``RandomState`` instance is one stream. Where
+        the algorithm is the same (``_draws_like_imblearn``) the draws follow that rule so the
+        rows are the same seed for seed; the others draw everything from one stream.
+        """
+        return check_random_state(self.random_state) if self._draws_like_imblearn else rng
 
     def _prepare(self, X, y, rng):
         """Work shared by every class (a full-data index, a clustering, an SVM)."""

@@ -7,18 +7,30 @@ row blocks, on the class being over-sampled only.
 
 from __future__ import annotations
 
+import warnings
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 from imblearn.utils import check_sampling_strategy, check_target_type
 from scipy import sparse
-from sklearn.preprocessing import label_binarize
+from sklearn.base import clone
+from sklearn.exceptions import DataConversionWarning
+from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, label_binarize
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.sparsefuncs import mean_variance_axis
 from sklearn.utils.validation import validate_data
 
-from .._utils._validation import StrOptions, as_python, check_2d, check_finite
+from .._utils._validation import (
+    Described,
+    HasMethods,
+    ParameterError,
+    StrOptions,
+    as_python,
+    check_2d,
+    check_finite,
+)
 from ..exceptions import DataError
 from ._base import check_sample_weight
 from ._smote_base import BaseSMOTE, _Job, doc
@@ -39,6 +51,12 @@ def _is_categorical_dtype(dtype) -> bool:
 
 def _column(X, j):
     return X.iloc[:, j] if _is_frame(X) else X[:, j]
+
+
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """Rows that hold every category of every column at least once (first occurrences)."""
+    return np.unique(np.concatenate(
+        [np.unique(codes[:, j], return_index=True)[1] for j in range(codes.shape[1])]))
 
 
 def _encode(X, columns) -> tuple[np.ndarray, list]:
@@ -105,9 +123,16 @@ class SMOTENC(BaseSMOTE):
         DataFrame) takes the columns of category, object or string dtype. imbalanced-learn
         requires this argument; here it may be left out for DataFrames.
 
-    categorical_encoder : None, default=None
-        Kept for imbalanced-learn compatibility; SMOTENC encodes categories as integer codes
-        itself, so only ``None`` is accepted.
+    categorical_encoder : None or OneHotEncoder, default=None
+        As in imbalanced-learn, the one-hot encoder of the categorical columns, fitted and
+        exposed as ``categorical_encoder_`` (``None``: ``OneHotEncoder(handle_unknown="ignore")``
+        of the numeric columns' float dtype). SMOTENC compares categories directly, which gives
+        the distance a full one-hot encoding gives, so an encoder changes no row: its fit only
+        checks the data (explicit ``categories=`` must hold every value). Honoured: an encoder
+        with ``categories_`` that keeps one output column per category (``OneHotEncoder``
+        without ``drop``, ``min_frequency`` or ``max_categories``; any ``categories``,
+        ``dtype``, ``sparse_output``, ``handle_unknown``). Others (``OneHotEncoder(drop=...)``,
+        ``OrdinalEncoder``) raise a ``ValueError`` saying so, as in imbalanced-learn.
 
     {sampling_strategy}
 
@@ -125,14 +150,31 @@ class SMOTENC(BaseSMOTE):
         Positions of the categorical columns.
     continuous_features_ : ndarray of int
         Positions of the numeric columns.
+    categorical_encoder_ : estimator object
+        The fitted encoder of the categorical columns (see ``categorical_encoder``).
     median_std_ : dict
         ``{class: Med}``.
+    n_features_ : int
+        Columns of X (imbalanced-learn's name; the same as ``n_features_in_``).
     n_features_in_ : int
         Columns seen in ``fit_resample``.
 
     Notes
     -----
     {sample_weight}
+
+    Sparse (CSR/CSC) X is accepted, its categorical columns holding numeric codes; the result
+    is sparse in X's format.
+
+    Differences from imbalanced-learn:
+
+    - ``categorical_features="auto"`` takes the columns of category, object and string dtype
+      (imbalanced-learn only category dtype: an object column there counts as numeric), and may
+      be left out for a DataFrame (imbalanced-learn requires it);
+    - a categorical value goes to the value most of the ``k`` neighbours hold with ties broken
+      by a draw of its own, and the categories are never one-hot encoded, so for the same seed
+      the rows differ from imbalanced-learn's (the distance, neighbours and rule are the same);
+    - a sparse result keeps X's format (imbalanced-learn returns CSR).
 
     References
     ----------
@@ -158,7 +200,8 @@ class SMOTENC(BaseSMOTE):
         **BaseSMOTE._parameter_constraints,
         # indices, names or a boolean mask, resolved against X in fit
         "categorical_features": [StrOptions(("auto",)), "array-like"],
-        "categorical_encoder": [None],
+        "categorical_encoder": [None, Described(HasMethods(["fit", "transform"]),
+                                                "a OneHotEncoder keeping one column per category")],
     }
 
     def __init__(self, categorical_features="auto", *, categorical_encoder=None,
@@ -201,19 +244,21 @@ class SMOTENC(BaseSMOTE):
         return (X_res, y_res, *rest)
 
     def _check_X_y(self, X, y, accept_sparse=None):
-        if sparse.issparse(X):
-            raise DataError("SMOTENC: sparse X is not supported (its categorical columns must be "
-                            "dense); pass a DataFrame or a dense array.")
+        spec = self.categorical_features
+        if isinstance(spec, str) and spec == "auto" and not _is_frame(X):
+            # before the other checks, as imbalanced-learn does
+            raise DataError(f"{type(self).__name__}: categorical_features='auto' needs X as a "
+                            "DataFrame: the input data should be a pandas.DataFrame (its dtypes "
+                            f"say which columns are categorical); got {type(X).__name__}. For an "
+                            "array pass the categorical columns' indices or a boolean mask.")
         return _check_common(self, X, y)
 
     def _resolve_columns(self, X):
         owner = type(self).__name__
         n_features = X.shape[1]
         spec = self.categorical_features
-        if isinstance(spec, str) and spec == "auto":
-            if not _is_frame(X):
-                raise DataError(f"{owner}: categorical_features='auto' needs X as a DataFrame (it "
-                                "reads the dtypes); for an array pass the column indices.")
+        auto = isinstance(spec, str) and spec == "auto"
+        if auto:
             mask = np.array([_is_categorical_dtype(t) for t in X.dtypes], dtype=bool)
         else:
             spec = np.asarray(spec)
@@ -234,14 +279,21 @@ class SMOTENC(BaseSMOTE):
                     elif -n_features <= int(item) < n_features:
                         mask[int(item)] = True
                     else:
-                        raise DataError(f"{owner}: categorical feature index {item} is out of "
-                                        f"range for X with {n_features} columns.")
+                        raise DataError(
+                            f"{owner}: categorical feature index {item} is out of range: all "
+                            f"features must be in [0, {n_features - 1}] or [-{n_features}, -1] "
+                            f"(X has {n_features} columns).")
         if mask.all():
-            raise DataError(f"{owner}: all {n_features} columns are categorical; SMOTE-NC needs "
-                            "numeric columns too. Use SMOTEN for all-categorical data.")
+            raise DataError(f"{owner}: all {n_features} columns are categorical; SMOTE-NC is not "
+                            "designed to work only with categorical features (it interpolates "
+                            "numeric ones). Use SMOTEN for all-categorical data.")
         if not mask.any():
-            raise DataError(f"{owner}: no categorical column found; use SMOTE for all-numeric "
-                            "data, or name them in categorical_features.")
+            found = (" (categorical_features='auto' takes the category, object and string "
+                     "columns)" if auto else "")
+            raise DataError(f"{owner}: no categorical column found{found}; use SMOTE for "
+                            "all-numeric data (SMOTE-NC is not designed to work only with "
+                            "numerical features), or name the categorical columns in "
+                            "categorical_features.")
         self.categorical_features_ = np.flatnonzero(mask)
         self.continuous_features_ = np.flatnonzero(~mask)
 
@@ -255,6 +307,9 @@ class SMOTENC(BaseSMOTE):
             except (TypeError, ValueError) as exc:
                 raise DataError(f"SMOTENC: numeric columns must hold numbers ({exc}); list the "
                                 "others in categorical_features.") from exc
+        elif sparse.issparse(X):
+            dtype = X.dtype if X.dtype.kind == "f" else np.float64
+            block = X.tocsc()[:, cols].tocsr().astype(dtype, copy=False)
         else:
             kind = X.dtype
             dtype = kind if kind.kind == "f" else np.float64
@@ -270,12 +325,17 @@ class SMOTENC(BaseSMOTE):
     def _neighbors(self, num, codes, med, k):
         """k nearest other rows of each row under the SMOTE-NC distance."""
         n = num.shape[0]
-        sq = np.einsum("ij,ij->i", num, num, dtype=np.float64)
+        if sparse.issparse(num):
+            sq = np.asarray(num.multiply(num).sum(axis=1), dtype=np.float64).ravel()
+        else:
+            sq = np.einsum("ij,ij->i", num, num, dtype=np.float64)
         out = np.empty((n, k), dtype=np.int64)
         step = max(1, _BLOCK_ELEMENTS // max(n, 1))
         for lo in range(0, n, step):
             hi = min(n, lo + step)
-            d2 = sq[lo:hi, None] + sq[None, :] - 2.0 * (num[lo:hi] @ num.T).astype(np.float64)
+            dot = num[lo:hi] @ num.T
+            dot = dot.toarray() if sparse.issparse(dot) else dot
+            d2 = sq[lo:hi, None] + sq[None, :] - 2.0 * dot.astype(np.float64)
             mismatches = np.zeros_like(d2)
             for j in range(codes.shape[1]):
                 mismatches += codes[lo:hi, j][:, None] != codes[None, :, j]
@@ -288,9 +348,15 @@ class SMOTENC(BaseSMOTE):
         owner = type(self).__name__
         weights = check_sample_weight(sample_weight, X.shape[0], owner)
         self._validate_estimator()
+        self.n_features_ = X.shape[1]
         self._resolve_columns(X)
         num = self._numeric_block(X)
-        codes, categories = _encode(X, self.categorical_features_)
+        if sparse.issparse(X):  # the categorical columns are few: read them densely
+            codes, categories = _encode(self._categorical_block(X, None),
+                                        range(self.categorical_features_.size))
+        else:
+            codes, categories = _encode(X, self.categorical_features_)
+        self._fit_encoder(X, codes, num.dtype)
         rng = check_random_state(self.random_state)
         self.median_std_ = {}
         jobs = []
@@ -306,12 +372,51 @@ class SMOTENC(BaseSMOTE):
         X_res = self._rebuild(X, out[0], new_codes, categories)
         return (X_res, *out[1:])
 
+    def _categorical_block(self, X, rows):
+        """The categorical columns of ``rows`` (None: all), as they are (a DataFrame, or a
+        dense array)."""
+        cols = self.categorical_features_
+        if _is_frame(X):
+            return X.iloc[:, cols] if rows is None else X.iloc[rows, cols]
+        if sparse.issparse(X):
+            return (X if rows is None else X[rows]).tocsc()[:, cols].toarray()
+        return X[:, cols] if rows is None else X[np.ix_(rows, cols)]
+
+    def _fit_encoder(self, X, codes, dtype):
+        """Fit ``categorical_encoder_`` and check that it is a full one-hot encoding."""
+        # rows holding every category: fitting on them gives the categories of all rows
+        few = self._categorical_block(X, _first_rows(codes))
+        if self.categorical_encoder is None:
+            self.categorical_encoder_ = OneHotEncoder(handle_unknown="ignore", dtype=dtype).fit(few)
+            return
+        # a given encoder sees every row (min_frequency and the like count them)
+        encoder = clone(self.categorical_encoder).fit(self._categorical_block(X, None))
+        self.categorical_encoder_ = encoder
+        categories = getattr(encoder, "categories_", None)
+        n_columns = np.shape(encoder.transform(few))[1]
+        n_categories = None if categories is None else sum(len(c) for c in categories)
+        if n_categories != n_columns:
+            got = ("no categories_" if categories is None
+                   else f"{n_columns} columns for {n_categories} categories")
+            raise ParameterError(
+                f"{type(self).__name__}: SMOTENC requires a one-hot encoding with one column per "
+                f"category for the categorical features; categorical_encoder={encoder!r} gave "
+                f"{got}. Honoured: None, or a OneHotEncoder without drop, min_frequency or "
+                "max_categories (its categories, dtype, sparse_output and handle_unknown are "
+                "fine). SMOTENC compares the categories themselves, so such an encoder changes "
+                "no row.")
+
     def _plan_class(self, X, y, label, n_samples, rng):
         num, codes = X  # the numeric block and the categorical codes
         rows = np.flatnonzero(y == label)
         k = self._n_k()
         self._check_class_size(label, rows.size, k)
-        med = float(np.median(np.std(num[rows], axis=0, dtype=np.float64)))
+        block = num[rows]
+        if sparse.issparse(block):
+            std = np.sqrt(mean_variance_axis(block.astype(np.float64), axis=0)[1])
+        else:
+            std = np.std(block, axis=0, dtype=np.float64)
+        med = float(np.median(std))
         self.median_std_[as_python(label)] = med
         nns = self._neighbors(num[rows], codes[rows], med, k)
         return [_Job(label, rows, rows[nns], n_samples)]
@@ -351,6 +456,16 @@ class SMOTENC(BaseSMOTE):
                 # wrapped, not copied; fit_resample casts the columns whose dtype differs
                 data[name] = pd.Series(values, copy=False)
             return pd.DataFrame(data, columns=X.columns, copy=False)
+        if sparse.issparse(X):
+            values = np.empty(codes.shape, dtype=np.float64)
+            for i, cats in enumerate(categories):
+                values[:, i] = np.asarray(cats, dtype=np.float64)[codes[:, i]]
+            stacked = sparse.hstack([num, sparse.csr_matrix(values)], format="csc")
+            order = np.argsort(np.concatenate([self.continuous_features_,
+                                               self.categorical_features_]))
+            out = stacked[:, order].asformat(X.format).astype(X.dtype, copy=False)
+            out.eliminate_zeros()
+            return out
         out = np.empty((num.shape[0], X.shape[1]), dtype=X.dtype)
         out[:, self.continuous_features_] = num
         for i, j in enumerate(self.categorical_features_):
@@ -359,7 +474,7 @@ class SMOTENC(BaseSMOTE):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = False  # as imbalanced-learn's: its estimator checks need it
         tags.input_tags.string = True
         return tags
 
@@ -377,9 +492,17 @@ class SMOTEN(BaseSMOTE):
 
     Parameters
     ----------
-    categorical_encoder : None, default=None
-        Kept for imbalanced-learn compatibility; only ``None`` is accepted (categories are
-        coded internally, in sorted order).
+    categorical_encoder : None or OrdinalEncoder, default=None
+        As in imbalanced-learn, the encoder whose integer codes say which values are the same
+        category, fitted and exposed as ``categorical_encoder_`` (``None``:
+        ``OrdinalEncoder(dtype=np.int32)``, the sorted values of each column). Honoured: an
+        encoder with ``fit_transform`` and ``inverse_transform`` giving one integer code per
+        column (``OrdinalEncoder`` with any settings). What it changes: values sharing a code
+        are one category for the Value Difference Metric and the vote (``min_frequency`` /
+        ``max_categories`` merge rare values, which new rows then hold as the encoder's
+        ``inverse_transform`` gives them, e.g. ``"infrequent_sklearn"``), and ties of the vote
+        go to the smallest code (``categories=`` sets that order). Other encoders (e.g.
+        ``OneHotEncoder``, several columns per feature) raise a ``ValueError`` saying so.
 
     {sampling_strategy}
 
@@ -392,6 +515,10 @@ class SMOTEN(BaseSMOTE):
     ----------
     sampling_strategy_ : dict
         ``{class: rows to add}``.
+    categorical_encoder_ : estimator object
+        The fitted encoder (see ``categorical_encoder``).
+    n_features_ : int
+        Columns of X (the same as ``n_features_in_``).
     n_features_in_ : int
         Columns seen in ``fit_resample``.
 
@@ -399,6 +526,14 @@ class SMOTEN(BaseSMOTE):
     -----
     {sample_weight}
     With SMOTE-N the parents are the seed's neighbourhood: a new row gets its seed's weight.
+
+    Sparse X is densified (a ``DataConversionWarning`` says so, as in imbalanced-learn) and the
+    result has X's sparse format.
+
+    Differences from imbalanced-learn: the distances are computed in row blocks rather than as
+    one ``n_c x n_c`` matrix; neighbours tied in distance are taken in row order, and the seed
+    rows are drawn from one stream over the classes (imbalanced-learn restarts an int seed for
+    each class), so the rows may differ for the same seed.
 
     References
     ----------
@@ -419,7 +554,9 @@ class SMOTEN(BaseSMOTE):
     _accepts_categorical = True
     _parameter_constraints: ClassVar[dict] = {
         **BaseSMOTE._parameter_constraints,
-        "categorical_encoder": [None],
+        "categorical_encoder": [None, Described(
+            HasMethods(["fit_transform", "inverse_transform"]),
+            "an encoder with fit_transform and inverse_transform (an OrdinalEncoder)")],
     }
 
     def __init__(self, categorical_encoder=None, *, sampling_strategy="auto", random_state=None,
@@ -436,10 +573,14 @@ class SMOTEN(BaseSMOTE):
         weights = check_sample_weight(sample_weight, X.shape[0], type(self).__name__)
         self._validate_estimator()
         rng = check_random_state(self.random_state)
+        self.n_features_ = X.shape[1]
         sparse_format = X.format if sparse.issparse(X) else None
         if sparse_format:
+            warnings.warn("SMOTEN: passing a sparse matrix to SMOTEN is not really efficient "
+                          "since it is converted to a dense array internally (categories are "
+                          "compared value by value).", DataConversionWarning, stacklevel=4)
             X = X.toarray()  # categorical codes: the vote needs the dense values anyway
-        codes, categories = _encode(X, range(X.shape[1]))
+        codes, categories = self._codes(X)
         classes = np.unique(y)
         # P(class | value) per feature: (n_categories_f, n_classes)
         y_idx = np.searchsorted(classes, y)
@@ -448,7 +589,7 @@ class SMOTEN(BaseSMOTE):
             table = np.zeros((len(cats), classes.size))
             np.add.at(table, (codes[:, j], y_idx), 1.0)
             probas.append(table / table.sum(axis=1, keepdims=True))
-        blocks_X, blocks_y, blocks_w = [codes], [y], [weights]
+        blocks_X, blocks_y, blocks_w = [], [y], [weights]
         for label, n_samples in self.sampling_strategy_.items():
             if n_samples == 0:
                 continue
@@ -463,16 +604,61 @@ class SMOTEN(BaseSMOTE):
                 blocks_y.append(np.full(job.n_samples, label, dtype=y.dtype))
                 if weights is not None:
                     blocks_w.append(weights[job.base[seeds]])
-        codes_res = np.vstack(blocks_X)
-        X_res = np.empty(codes_res.shape, dtype=X.dtype)
-        for j, cats in enumerate(categories):
-            X_res[:, j] = np.asarray(cats)[codes_res[:, j]]
+        new = np.vstack(blocks_X) if blocks_X else codes[:0]
+        values = [np.asarray(cats)[new[:, j]] for j, cats in enumerate(categories)]
+        dtype = X.dtype
+        if not all(np.can_cast(v.dtype, dtype) or v.dtype == object for v in values):
+            dtype = np.dtype(object)  # e.g. the encoder's "infrequent_sklearn" in a number X
+        X_res = np.empty((X.shape[0] + new.shape[0], X.shape[1]), dtype=dtype)
+        X_res[:X.shape[0]] = X  # the original rows as they were
+        for j, v in enumerate(values):
+            X_res[X.shape[0]:, j] = v
         y_res = np.concatenate(blocks_y)
         if sparse_format:
             X_res = sparse.csr_matrix(X_res) if sparse_format == "csr" else sparse.csc_matrix(X_res)
         if weights is None:
             return X_res, y_res
         return X_res, y_res, np.concatenate(blocks_w)
+
+    def _codes(self, X):
+        """Integer codes 0..n_f - 1 of each column and the value of each code.
+
+        ``None`` codes the sorted values itself (what ``OrdinalEncoder`` does) and fits
+        ``categorical_encoder_`` on the rows holding every value; a given encoder codes them.
+        """
+        if self.categorical_encoder is None:
+            codes, categories = _encode(X, range(X.shape[1]))
+            encoder = OrdinalEncoder(dtype=np.int32)
+            self.categorical_encoder_ = encoder.fit(X[_first_rows(codes)])
+            return codes, categories
+        encoder = clone(self.categorical_encoder)
+        encoded = encoder.fit_transform(X)
+        self.categorical_encoder_ = encoder
+        encoded = encoded.toarray() if sparse.issparse(encoded) else np.asarray(encoded)
+        numeric = encoded.dtype.kind in "iuf"
+        if encoded.shape != X.shape or not numeric or (
+                encoded.dtype.kind == "f"
+                and not np.array_equal(encoded[np.isfinite(encoded)],
+                                       np.round(encoded[np.isfinite(encoded)]))):
+            got = (f"{encoded.shape[1]} columns for {X.shape[1]} features"
+                   if encoded.ndim == 2 and encoded.shape[1] != X.shape[1]
+                   else f"values of dtype {encoded.dtype}")
+            raise ParameterError(
+                f"SMOTEN: categorical_encoder must give one integer code per column (an "
+                f"OrdinalEncoder, with any settings); {encoder!r} gave {got}. Honoured: None, or "
+                "an encoder with fit_transform and inverse_transform coding each column as "
+                "integers (e.g. OrdinalEncoder(min_frequency=5) to merge rare values).")
+        codes = np.empty(X.shape, dtype=np.int32)
+        uniques = []
+        for j in range(X.shape[1]):
+            # the encoder's codes (NaN for missing values, negatives) become 0..n_f - 1
+            uniq, codes[:, j] = np.unique(encoded[:, j], return_inverse=True)
+            uniques.append(uniq)
+        # each code's value: the encoder's inverse_transform of a small table of the codes
+        table = np.stack([np.resize(u, max(u.size for u in uniques)) for u in uniques], axis=1)
+        decoded = np.asarray(encoder.inverse_transform(table.astype(encoded.dtype)))
+        categories = [decoded[:u.size, j] for j, u in enumerate(uniques)]
+        return codes, categories
 
     def _plan_class(self, X, y, label, n_samples, rng):
         codes, probas = X  # the codes and P(class | value) per feature
