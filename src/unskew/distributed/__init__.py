@@ -16,5 +16,8 @@ require("dask", "unskew.distributed")
 require("distributed", "unskew.distributed")
 
 from ._executor import DaskExecutor, WorkerMemoryError  # noqa: E402
+from ._random import RandomOverSampler, RandomUnderSampler  # noqa: E402
+from ._smote import SMOTE  # noqa: E402
 
-__all__ = ["DaskExecutor", "WorkerMemoryError"]
+__all__ = ["SMOTE", "DaskExecutor", "RandomOverSampler", "RandomUnderSampler",
+           "WorkerMemoryError"]
