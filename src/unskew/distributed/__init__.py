@@ -16,8 +16,9 @@ require("dask", "unskew.distributed")
 require("distributed", "unskew.distributed")
 
 from ._executor import DaskExecutor, WorkerMemoryError  # noqa: E402
+from ._parquet import read_parquet_dir, split_target  # noqa: E402
 from ._random import RandomOverSampler, RandomUnderSampler  # noqa: E402
 from ._smote import SMOTE  # noqa: E402
 
 __all__ = ["SMOTE", "DaskExecutor", "RandomOverSampler", "RandomUnderSampler",
-           "WorkerMemoryError"]
+           "WorkerMemoryError", "read_parquet_dir", "split_target"]
