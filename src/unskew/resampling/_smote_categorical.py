@@ -69,6 +69,26 @@ def _encode(X, columns) -> tuple[np.ndarray, list]:
     return codes, categories
 
 
+def _in_encoder_order(codes, categories, encoder):
+    """Codes renumbered so that they follow the fitted one-hot encoder's categories.
+
+    Categories the encoder does not list (an encoder ignoring unknown values) come last.
+    """
+    listed = getattr(encoder, "categories_", None)
+    if listed is None:
+        return codes, categories
+    codes = codes.copy()
+    ordered = []
+    for j, (ours, theirs) in enumerate(zip(categories, listed, strict=True)):
+        position = pd.Index(theirs).get_indexer(pd.Index(ours)).astype(np.float64)
+        position[position < 0] = len(theirs) + np.flatnonzero(position < 0)
+        rank = np.argsort(np.argsort(position, kind="stable"), kind="stable")
+        codes[:, j] = rank[codes[:, j]]
+        ordered.append(ours.take(np.argsort(rank)) if hasattr(ours, "take")
+                       else np.asarray(ours)[np.argsort(rank)])
+    return codes, ordered
+
+
 def _smallest_distances(dist_block: np.ndarray, k: int) -> np.ndarray:
     """Column indices of the k smallest entries of each row, nearest first (ties: lower index)."""
     part = np.argpartition(dist_block, k - 1, axis=1)[:, :k] if k < dist_block.shape[1] else \
@@ -171,9 +191,12 @@ class SMOTENC(BaseSMOTE):
     - ``categorical_features="auto"`` takes the columns of category, object and string dtype
       (imbalanced-learn only category dtype: an object column there counts as numeric), and may
       be left out for a DataFrame (imbalanced-learn requires it);
-    - a categorical value goes to the value most of the ``k`` neighbours hold with ties broken
-      by a draw of its own, and the categories are never one-hot encoded, so for the same seed
-      the rows differ from imbalanced-learn's (the distance, neighbours and rule are the same);
+    - the categories are never one-hot encoded (imbalanced-learn encodes the whole table).
+      The distance, the neighbours and the draws are imbalanced-learn's, ties of the vote
+      included (an int seed restarts for each class, as there), so the rows are the same for
+      the same seed, except where neighbours are tied in distance, and where the median
+      standard deviation is below about ``1e-8`` (imbalanced-learn's vote then compares sums
+      of that tiny number with ``isclose`` and calls every category tied);
     - a sparse result keeps X's format (imbalanced-learn returns CSR).
 
     References
@@ -196,6 +219,7 @@ class SMOTENC(BaseSMOTE):
     """
 
     _accepts_categorical = True
+    _draws_like_imblearn = True
     _parameter_constraints: ClassVar[dict] = {
         **BaseSMOTE._parameter_constraints,
         # indices, names or a boolean mask, resolved against X in fit
@@ -258,6 +282,7 @@ class SMOTENC(BaseSMOTE):
         n_features = X.shape[1]
         spec = self.categorical_features
         auto = isinstance(spec, str) and spec == "auto"
+        order = None  # the order of a list of columns, kept as imbalanced-learn keeps it
         if auto:
             mask = np.array([_is_categorical_dtype(t) for t in X.dtypes], dtype=bool)
         else:
@@ -270,19 +295,23 @@ class SMOTENC(BaseSMOTE):
             else:
                 mask = np.zeros(n_features, dtype=bool)
                 names = list(X.columns) if _is_frame(X) else None
+                order = []
                 for item in spec.tolist():
                     if isinstance(item, str):
                         if names is None or item not in names:
                             raise DataError(f"{owner}: categorical feature {item!r} is not a "
                                             f"column of X (columns: {names}).")
-                        mask[names.index(item)] = True
+                        position = names.index(item)
                     elif -n_features <= int(item) < n_features:
-                        mask[int(item)] = True
+                        position = int(item) % n_features
                     else:
                         raise DataError(
                             f"{owner}: categorical feature index {item} is out of range: all "
                             f"features must be in [0, {n_features - 1}] or [-{n_features}, -1] "
                             f"(X has {n_features} columns).")
+                    if not mask[position]:
+                        order.append(position)
+                    mask[position] = True
         if mask.all():
             raise DataError(f"{owner}: all {n_features} columns are categorical; SMOTE-NC is not "
                             "designed to work only with categorical features (it interpolates "
@@ -294,7 +323,8 @@ class SMOTENC(BaseSMOTE):
                             "all-numeric data (SMOTE-NC is not designed to work only with "
                             "numerical features), or name the categorical columns in "
                             "categorical_features.")
-        self.categorical_features_ = np.flatnonzero(mask)
+        self.categorical_features_ = (np.flatnonzero(mask) if order is None
+                                      else np.asarray(order, dtype=np.int64))
         self.continuous_features_ = np.flatnonzero(~mask)
 
     def _numeric_block(self, X) -> np.ndarray:
@@ -357,17 +387,23 @@ class SMOTENC(BaseSMOTE):
         else:
             codes, categories = _encode(X, self.categorical_features_)
         self._fit_encoder(X, codes, num.dtype)
+        codes, categories = _in_encoder_order(codes, categories, self.categorical_encoder_)
         rng = check_random_state(self.random_state)
         self.median_std_ = {}
-        jobs = []
+        jobs, draws, new_codes = [], [], [codes]
         for label, n_samples in self.sampling_strategy_.items():
             if n_samples > 0:
-                jobs.extend(self._plan_class((num, codes), y, label, n_samples, rng))
-        draws = [self._draw(job, rng) for job in jobs]
+                for job in self._plan_class((num, codes), y, label, n_samples, rng):
+                    # imbalanced-learn's order: the rows, then the vote, class by class
+                    draws.append(self._draw(job, self._job_rng(rng)))
+                    new_codes.append(self._vote(codes, job, draws[-1][0], len(categories),
+                                                [len(c) for c in categories],
+                                                self._job_rng(rng)))
+                    jobs.append(job)
         # column-major for a DataFrame, which then wraps each column as is (no second copy)
         out = self._assemble(num, y, weights, jobs, draws, order="F" if _is_frame(X) else "C")
         del num  # the output holds the original rows now; keep the peak near input + output
-        new_codes = self._vote(codes, jobs, draws, rng)
+        new_codes = np.concatenate(new_codes)
         del codes
         X_res = self._rebuild(X, out[0], new_codes, categories)
         return (X_res, *out[1:])
@@ -421,26 +457,40 @@ class SMOTENC(BaseSMOTE):
         nns = self._neighbors(num[rows], codes[rows], med, k)
         return [_Job(label, rows, rows[nns], n_samples)]
 
-    def _vote(self, codes, jobs, draws, rng):
-        """Codes of the new rows: the most common value among the seed's k neighbours."""
-        n_new = sum(pairs.size for pairs, _ in draws)
-        out = np.empty((codes.shape[0] + n_new, codes.shape[1]), dtype=codes.dtype)
-        out[:codes.shape[0]] = codes
-        start = codes.shape[0]
-        for job, (pairs, _) in zip(jobs, draws, strict=True):
-            k = job.neighbors.shape[1]
-            seeds = pairs // k
-            held = codes[job.neighbors]  # (n_seed, k, n_cat)
-            votes = (held[:, :, None, :] == held[:, None, :, :]).sum(axis=2)  # (n_seed, k, n_cat)
-            step = max(1, _BLOCK_ELEMENTS // max(k * codes.shape[1], 1))
+    @staticmethod
+    def _vote(codes, job, pairs, n_columns, n_categories, rng):
+        """Codes of one job's new rows: per column, the value most of the seed's ``k``
+        neighbours hold.
+
+        Ties are broken as imbalanced-learn does: the tied (row, category) cells of a column,
+        in row-major order, are shuffled with ``rng.permutation`` and each row takes its
+        first cell; the columns are taken in ``categorical_features_`` order and the categories
+        in the encoder's order, so the draws are its draws.
+        """
+        k = job.neighbors.shape[1]
+        seeds = pairs // k
+        out = np.empty((seeds.size, n_columns), dtype=codes.dtype)
+        for j in range(n_columns):
+            step = max(1, _BLOCK_ELEMENTS // max(n_categories[j], k))
+            tied_rows, tied_cats = [], []
             for lo in range(0, seeds.size, step):
-                s = seeds[lo:lo + step]
-                # a value held by more neighbours wins; the noise (< 1) only breaks ties
-                winner = np.argmax(votes[s] + rng.uniform(size=(s.size, k, codes.shape[1])),
-                                   axis=1)
-                out[start + lo:start + lo + s.size] = np.take_along_axis(
-                    held[s], winner[:, None, :], axis=1)[:, 0, :]
-            start += seeds.size
+                held = codes[job.neighbors[seeds[lo:lo + step]], j]  # (chunk, k)
+                n_cat = n_categories[j]
+                cells = np.arange(held.shape[0])[:, None] * n_cat + held
+                counts = np.bincount(cells.ravel(), minlength=held.shape[0] * n_cat)
+                counts = counts.reshape(held.shape[0], n_cat)
+                r, c = np.nonzero(counts == counts.max(axis=1, keepdims=True))
+                tied_rows.append(r + lo)
+                tied_cats.append(c)
+            tied_rows = np.concatenate(tied_rows)
+            tied_cats = np.concatenate(tied_cats)
+            # rank of each tied cell in the shuffled list; each row takes its lowest
+            rank = np.empty(tied_rows.size, dtype=np.int64)
+            rank[rng.permutation(tied_rows.size)] = np.arange(tied_rows.size)
+            best = np.full(seeds.size, np.iinfo(np.int64).max)
+            np.minimum.at(best, tied_rows, rank)
+            chosen = rank == best[tied_rows]
+            out[tied_rows[chosen], j] = tied_cats[chosen]
         return out
 
     def _rebuild(self, X, num, codes, categories):
@@ -531,9 +581,9 @@ class SMOTEN(BaseSMOTE):
     result has X's sparse format.
 
     Differences from imbalanced-learn: the distances are computed in row blocks rather than as
-    one ``n_c x n_c`` matrix; neighbours tied in distance are taken in row order, and the seed
-    rows are drawn from one stream over the classes (imbalanced-learn restarts an int seed for
-    each class), so the rows may differ for the same seed.
+    one ``n_c x n_c`` matrix. The seed rows are drawn as there (an int seed restarts for each
+    class), so the rows are the same for the same seed, except where neighbours are tied in
+    distance: unskew takes them in row order, imbalanced-learn in its search's order.
 
     References
     ----------
@@ -552,6 +602,7 @@ class SMOTEN(BaseSMOTE):
     """
 
     _accepts_categorical = True
+    _draws_like_imblearn = True
     _parameter_constraints: ClassVar[dict] = {
         **BaseSMOTE._parameter_constraints,
         "categorical_encoder": [None, Described(
@@ -599,7 +650,8 @@ class SMOTEN(BaseSMOTE):
                 for j in range(codes.shape[1]):
                     counts = (held[:, :, j][:, :, None] == np.arange(len(categories[j]))).sum(1)
                     mode[:, j] = counts.argmax(axis=1)  # ties: the smallest category, like scipy
-                seeds = rng.choice(job.base.size, size=job.n_samples, replace=True)
+                seeds = self._job_rng(rng).choice(job.base.size, size=job.n_samples,
+                                                  replace=True)
                 blocks_X.append(mode[seeds])
                 blocks_y.append(np.full(job.n_samples, label, dtype=y.dtype))
                 if weights is not None:
