@@ -14,11 +14,19 @@ import dask.dataframe as dd
 from distributed import Client, LocalCluster
 from imblearn.over_sampling import SMOTE as ImbSMOTE
 from imblearn.over_sampling import RandomOverSampler as ImbOver
+from imblearn.under_sampling import EditedNearestNeighbours as ImbENN
 from imblearn.under_sampling import RandomUnderSampler as ImbUnder
+from imblearn.under_sampling import TomekLinks as ImbTomek
 from sklearn.neighbors import NearestNeighbors
 
 from unskew._utils._keyed import keyed_under_sample, seed_of
-from unskew.distributed import SMOTE, RandomOverSampler, RandomUnderSampler
+from unskew.distributed import (
+    SMOTE,
+    EditedNearestNeighbours,
+    RandomOverSampler,
+    RandomUnderSampler,
+    TomekLinks,
+)
 from unskew.exceptions import DataError
 
 FEATURES = ["a", "b", "c"]
@@ -215,3 +223,40 @@ def test_dask_smote_refuses_text_columns():
     df = dd.from_pandas(frame, npartitions=2)
     with pytest.raises(DataError, match=r"non-numeric columns \['t'\]"):
         SMOTE(k_neighbors=2).fit_resample(df[["a", "t"]], df["y"])
+
+
+def _binary(n=2000, seed=0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.1).astype(int)
+    frame = pd.DataFrame(rng.normal(size=(n, 3)) + 0.7 * y[:, None], columns=FEATURES)
+    frame["y"] = y
+    return frame
+
+
+@pytest.mark.parametrize("npartitions", [1, 4, 9])
+@pytest.mark.parametrize(("ours", "theirs"), [
+    (TomekLinks, ImbTomek), (EditedNearestNeighbours, ImbENN)], ids=["tomek", "enn"])
+def test_dask_cleaners_remove_imblearns_rows(client, ours, theirs, npartitions):
+    """Check that the partitioned Tomek / ENN cleaning keeps imbalanced-learn's rows."""
+    frame = _binary()
+    X, y = _dask(frame, npartitions)
+    X_res, y_res = ours().fit_resample(X, y)
+    assert X_res.divisions == X.divisions
+    kept, kept_y = dask.compute(X_res, y_res)
+    reference = theirs()
+    reference.fit_resample(frame[FEATURES], frame["y"])
+    np.testing.assert_array_equal(kept.index.to_numpy(), np.sort(reference.sample_indices_))
+    assert (kept_y == frame["y"].iloc[kept.index]).all()
+    assert len(kept) < len(frame)
+
+
+def test_dask_cleaners_refuse_more_than_two_classes(client):
+    """Check that the binary-only cleaners say so on a 3-class target."""
+    with pytest.raises(DataError, match="binary target; this one has 3 classes"):
+        TomekLinks().fit_resample(*_dask(_table(), 2))
+
+
+def test_dask_cleaners_refuse_a_minority_too_large_to_gather(client):
+    """Check that the cleaners refuse to gather a minority above max_minority_rows."""
+    with pytest.raises(DataError, match=r"max_minority_rows=10\b"):
+        EditedNearestNeighbours(max_minority_rows=10).fit_resample(*_dask(_binary(), 2))

@@ -15,10 +15,12 @@ from .._utils._optional import require
 require("dask", "unskew.distributed")
 require("distributed", "unskew.distributed")
 
+from ._cleaning import EditedNearestNeighbours, TomekLinks  # noqa: E402
 from ._executor import DaskExecutor, WorkerMemoryError  # noqa: E402
 from ._parquet import read_parquet_dir, split_target  # noqa: E402
 from ._random import RandomOverSampler, RandomUnderSampler  # noqa: E402
 from ._smote import SMOTE  # noqa: E402
 
-__all__ = ["SMOTE", "DaskExecutor", "RandomOverSampler", "RandomUnderSampler",
-           "WorkerMemoryError", "read_parquet_dir", "split_target"]
+__all__ = ["SMOTE", "DaskExecutor", "EditedNearestNeighbours", "RandomOverSampler",
+           "RandomUnderSampler", "TomekLinks", "WorkerMemoryError", "read_parquet_dir",
+           "split_target"]
