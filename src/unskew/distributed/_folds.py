@@ -1,0 +1,227 @@
+"""Cross-validation over a Dask DataFrame: exact stratified folds, sampled training folds.
+
+When the table does not fit one machine, each fold trains on a stratified sample that fits a
+worker (every row of the classes that are not the largest kept, the largest class sampled by a
+keyed draw) and is scored on every row of its test fold, partition by partition, with the
+fitted model broadcast to the workers. The pieces here are what ``compare`` needs to plan and
+run such folds; they return plain arrays and dicts, never compare's own records.
+"""
+
+from __future__ import annotations
+
+import time
+
+import dask
+import numpy as np
+
+from .._utils._keyed import row_words, selection_keys
+from ..exceptions import DataError
+from ._collection import count_classes, partitioned, share, starts_of, totals
+
+_FOLDS = 2 << 32  # stream of the fold draws (after _keyed.SELECT and SYNTHETIC + c)
+_TOP = 2.0**64
+
+
+def _fold_ids(y_part, offsets: dict, classes: list, n_folds: int, seed: int) -> np.ndarray:
+    """Folds of one partition's rows: each run of ``n_folds`` rows of a class (in table
+    order) is dealt to the folds by a keyed permutation, so every fold gets ``n // k`` or
+    ``n // k + 1`` rows of each class and the draw depends only on row positions."""
+    y = np.asarray(y_part)
+    out = np.empty(y.size, dtype=np.int8 if n_folds < 128 else np.int32)
+    per_block = -(-n_folds // 4)  # Philox blocks per run of n_folds rows (4 words each)
+    for cls in np.unique(y).tolist():
+        members = np.flatnonzero(y == cls)
+        ordinal = offsets.get(cls, 0) + np.arange(members.size)
+        runs = ordinal // n_folds
+        first, last = int(runs[0]), int(runs[-1])
+        words = row_words(seed, _FOLDS + classes.index(cls), first * per_block,
+                          (last - first + 1) * per_block).reshape(last - first + 1, -1)
+        deal = np.argsort(words[:, :n_folds], axis=1, kind="stable")
+        out[members] = deal[runs - first, ordinal % n_folds]
+    return out
+
+
+def stratified_folds(y, n_folds: int = 5, *, random_state=None):
+    """A lazy fold number (0..n_folds-1) per row of a Dask Series, stratified exactly.
+
+    Every fold holds ``n // n_folds`` or one more rows of each class; the folds of a row
+    depend only on ``random_state`` and its position, whatever the partitioning. One pass
+    over ``y`` counts the classes per partition.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> y = dd.from_pandas(pd.Series([0] * 90 + [1] * 10), npartitions=3)
+    >>> folds = stratified_folds(y, 5, random_state=0).compute()
+    >>> pd.crosstab(folds, y.compute()).to_numpy().tolist()
+    [[18, 2], [18, 2], [18, 2], [18, 2], [18, 2]]
+    """
+    from .._utils._keyed import seed_of
+
+    if not isinstance(n_folds, (int, np.integer)) or n_folds < 2:
+        raise DataError(f"n_folds must be an int of at least 2; got {n_folds!r}")
+    parts = partitioned(y.to_frame(), y, "stratified_folds")
+    _, counts = count_classes(parts)
+    n_of = totals(counts)
+    small = {c: n for c, n in n_of.items() if n < n_folds}
+    if small:
+        raise DataError(f"stratified folds need at least n_folds={n_folds} rows of each class; "
+                        f"{small} have fewer: lower the folds or drop those classes")
+    classes = sorted(n_of)
+    seed = seed_of(random_state)
+    offsets, running = [], dict.fromkeys(classes, 0)
+    for part in counts:
+        offsets.append(dict(running))
+        for cls, n in part.items():
+            running[cls] += n
+    return y.map_partitions(
+        lambda part, partition_info=None: part.__class__(
+            _fold_ids(part, offsets[partition_info["number"]], classes, n_folds, seed),
+            index=part.index, name="fold"),
+        meta=(("fold"), np.int8 if n_folds < 128 else np.int32))
+
+
+def rows_for_memory(n_columns: int, memory_limit: int, *, share_of_memory: float = 0.25,
+                    copies: float = 4.0) -> int:
+    """Training rows of ``n_columns`` float64 features that fit ``share_of_memory`` of a
+    worker's ``memory_limit`` bytes, allowing ``copies`` copies of the data while fitting.
+
+    Examples
+    --------
+    >>> rows_for_memory(20, 1.5 * 2**30)
+    599186
+    """
+    if memory_limit <= 0:
+        raise DataError("rows_for_memory needs the workers' memory_limit in bytes (> 0)")
+    return int(share_of_memory * memory_limit // (8 * (n_columns + 1) * copies))
+
+
+def _sample_part(x_part, y_part, fold_part, start, fold, seed, rates):
+    """This partition's training rows (not in ``fold``): each class at its keyed rate."""
+    y = np.asarray(y_part)
+    index = np.arange(start, start + y.size, dtype=np.int64)
+    keys = selection_keys(seed, index)
+    keep = np.asarray(fold_part) != fold
+    for cls, rate in rates.items():
+        members = y == cls
+        if rate < 1.0:
+            keep &= ~members | (keys < np.uint64(min(rate * _TOP, _TOP - 1)))
+    return x_part[keep], y_part[keep]
+
+
+def training_sample(X, y, folds, fold: int, *, max_rows: int, random_state=None):
+    """The training rows of ``fold`` as pandas: every row of the smaller classes, the largest
+    class sampled so that about ``max_rows`` rows come back.
+
+    Returns
+    -------
+    X_train, y_train : pandas objects
+    info : dict
+        ``{"rows": {class: (kept, of)}, "rate": share of the largest class kept}``, for the
+        report ("trained on a stratified sample: ...").
+    """
+    from .._utils._keyed import seed_of
+
+    parts = partitioned(X, y, "training_sample")
+    fold_parts = list(folds.to_delayed())
+    lengths, counts = count_classes(parts)
+    n_of = totals(counts)
+    fold_counts = dask.compute(*[dask.delayed(lambda f, v: dict(zip(
+        *np.unique(np.asarray(v)[np.asarray(f) == fold], return_counts=True), strict=True)))(
+            f, v) for f, v in zip(fold_parts, parts.y_parts, strict=True)])
+    test_of = totals([{k.item() if hasattr(k, "item") else k: int(n) for k, n in c.items()}
+                      for c in fold_counts])
+    train_of = {c: n - test_of.get(c, 0) for c, n in n_of.items()}
+    largest = max(train_of, key=train_of.get)
+    others = sum(n for c, n in train_of.items() if c != largest)
+    if others >= max_rows:
+        raise DataError(f"the classes other than the largest have {others:,} training rows, "
+                        f"more than the {max_rows:,} that fit a worker: give the workers more "
+                        "memory or sample those classes too")
+    rate = min(1.0, (max_rows - others) / max(train_of[largest], 1))
+    seed = seed_of(random_state)
+    starts = starts_of(lengths)
+    pieces = dask.compute(*[dask.delayed(_sample_part)(x, v, f, int(s), fold, seed,
+                                                       {largest: rate})
+                            for x, v, f, s in zip(parts.x_parts, parts.y_parts, fold_parts,
+                                                  starts, strict=True)])
+    import pandas as pd
+
+    if parts.kind == "frame":
+        X_train = pd.concat([p[0] for p in pieces])
+        y_train = pd.concat([p[1] for p in pieces])
+    else:
+        X_train = np.concatenate([p[0] for p in pieces])
+        y_train = np.concatenate([p[1] for p in pieces])
+    kept = dict(zip(*np.unique(np.asarray(y_train), return_counts=True), strict=True))
+    info = {"rows": {c: (int(kept.get(c, 0)), int(train_of[c])) for c in train_of},
+            "rate": rate}
+    return X_train, y_train, info
+
+
+def _predict_part(model, x_part, y_part, fold_part, fold, labels):
+    test = np.asarray(fold_part) == fold
+    if not test.any():
+        return np.zeros(0, dtype=np.asarray(y_part).dtype), np.zeros((0, len(labels)))
+    X = x_part[test]
+    proba = np.asarray(model.predict_proba(X), dtype=np.float64)
+    out = np.zeros((proba.shape[0], len(labels)))
+    position = {c: i for i, c in enumerate(labels)}
+    for j, c in enumerate(np.asarray(model.classes_).tolist()):
+        out[:, position[c]] = proba[:, j]
+    return np.asarray(y_part)[test], out
+
+
+def fold_predictions(model, X, y, folds, fold: int, labels):
+    """``(y_true, proba)`` over every row of ``fold``: the model broadcast, each partition
+    predicting its own test rows (columns of ``proba`` in the order of ``labels``)."""
+    parts = partitioned(X, y, "test_predictions")
+    handle = share(model, "model")
+    labels = list(labels)
+    pieces = dask.compute(*[dask.delayed(_predict_part)(handle, x, v, f, fold, labels)
+                            for x, v, f in zip(parts.x_parts, parts.y_parts,
+                                               list(folds.to_delayed()), strict=True)])
+    return np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces])
+
+
+def sampled_fold_scores(make_estimator, X, y, *, n_folds: int = 5, max_rows: int,
+                        random_state=None) -> list[dict]:
+    """Fit on each fold's stratified training sample, score on all of its test rows.
+
+    ``make_estimator()`` builds a fresh unfitted estimator. Returns one dict per fold:
+    ``fold``, ``scores`` (``unskew.metrics.classification_summary``), ``fit_time``, ``time``
+    and the sample's ``info`` (see :func:`training_sample`).
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, numpy as np, pandas as pd
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> rng = np.random.default_rng(0)
+    >>> frame = pd.DataFrame({"x": rng.normal(size=600), "y": [0] * 540 + [1] * 60})
+    >>> frame.loc[frame.y == 1, "x"] += 2
+    >>> df = dd.from_pandas(frame, npartitions=3)
+    >>> records = sampled_fold_scores(LogisticRegression, df[["x"]], df["y"], n_folds=3,
+    ...                               max_rows=200, random_state=0)
+    >>> [r["info"]["rows"][1] for r in records]
+    [(40, 40), (40, 40), (40, 40)]
+    """
+    from ..metrics import classification_summary
+
+    folds = stratified_folds(y, n_folds, random_state=random_state)
+    labels = sorted(totals(count_classes(partitioned(X, y, "sampled_fold_scores"))[1]))
+    records = []
+    for fold in range(n_folds):
+        start = time.perf_counter()
+        X_train, y_train, info = training_sample(X, y, folds, fold, max_rows=max_rows,
+                                                 random_state=random_state)
+        model = make_estimator().fit(X_train, y_train)
+        fit_time = time.perf_counter() - start
+        y_true, proba = fold_predictions(model, X, y, folds, fold, labels)
+        y_pred = np.asarray(labels, dtype=object)[proba.argmax(axis=1)]
+        y_pred = y_pred.astype(y_true.dtype)
+        scores = classification_summary(y_true, y_pred, y_proba=proba,
+                                        labels=np.asarray(labels))
+        records.append({"fold": fold, "scores": {k: float(v) for k, v in scores.items()},
+                        "fit_time": fit_time, "time": time.perf_counter() - start,
+                        "info": info, "test_rows": int(y_true.size)})
+    return records
