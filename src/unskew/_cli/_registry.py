@@ -21,7 +21,8 @@ class Command:
 
 # Subcommand modules, in the order ``unskew --help`` lists them. Adding a command means adding a
 # module under unskew/_cli/ that defines COMMAND, and its name here.
-COMMAND_MODULES = ("compare", "predict", "show", "diagnose", "strategies", "benchmarks")
+COMMAND_MODULES = ("compare", "predict", "show", "diagnose", "strategies", "benchmarks",
+                   "_finetune")
 
 
 def commands() -> dict[str, Command]:

@@ -8,7 +8,8 @@ from ._registry import Command
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("model", metavar="MODEL", help="a model.skops written by unskew compare")
+    parser.add_argument("model", metavar="MODEL", help="a model.skops written by unskew compare, "
+                        "or a model directory written by unskew finetune")
     parser.add_argument("data", metavar="DATA", help="a CSV/Parquet file with the same columns")
     parser.add_argument("--out", "-o", default="predictions.csv", metavar="PATH",
                         help="where to write predictions (default: predictions.csv)")
@@ -34,6 +35,12 @@ def _kept_columns(frame, keep: list[str] | None) -> list[str]:
 
 def _run(args: argparse.Namespace) -> int:
     import warnings
+    from pathlib import Path
+
+    if Path(args.model).is_dir():  # a model directory of unskew finetune
+        from ._finetune import predict_with_model_dir
+
+        return predict_with_model_dir(args)
 
     from rich.console import Console
     from rich.markup import escape

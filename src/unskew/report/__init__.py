@@ -16,6 +16,7 @@ Examples
 1.0
 """
 
+from ._finetune import render_finetune_html, write_finetune_report
 from ._plotdata import (
     PRCurve,
     ci_bars,
@@ -46,7 +47,9 @@ __all__ = [
     "pr_curve_points",
     "predicted_labels",
     "reliability_bins",
+    "render_finetune_html",
     "render_html",
     "threshold_curve",
+    "write_finetune_report",
     "write_report",
 ]

@@ -23,6 +23,8 @@ object                      what it does
                             so the stock ``transformers.pipeline`` applies them)
 :func:`load_classifier`     a pipeline-compatible classifier of a saved model directory
 :func:`make_compute_metrics` per-class, macro and head / medium / tail scores for ``Trainer``
+:func:`finetune`            what ``unskew finetune`` runs: a local model fine-tuned on a text
+                            table, its decision rule saved with it
 ==========================  =================================================================
 
 Importing this package never imports torch, transformers or sentence-transformers: the
@@ -70,6 +72,10 @@ _LAZY = {
     "load_decision": "_decision",
     "save_with_decision": "_decision",
     "make_compute_metrics": "_hf_metrics",
+    "FinetuneResult": "_finetune",
+    "finetune": "_finetune",
+    "predict_texts": "_finetune",
+    "resolve_classifier_model": "_finetune",
 }
 _NEEDS_TORCH = {"_trainer", "_callbacks"}
 

@@ -108,8 +108,10 @@ class DecisionRule:
 
     @classmethod
     def from_dict(cls, data: dict) -> DecisionRule:
-        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
-        return cls(**known)
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data and k != "extra"}
+        extra = {**data.get("extra", {}),
+                 **{k: v for k, v in data.items() if k not in cls.__dataclass_fields__}}
+        return cls(**known, extra=extra)
 
 
 def _metric(name: str):
