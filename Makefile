@@ -62,3 +62,9 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .hypothesis unskew-out
+
+# Slow: the Hugging Face Trainer integration under older transformers (4.46.3, 4.51.3), each in
+# a venv layered over .venv with its own small constraints file from tests/compat/ (issue 17).
+.PHONY: test-compat
+test-compat: $(STAMP)
+	$(PYTEST) -p no:xdist -m slow tests/test_text_compat.py

@@ -21,12 +21,14 @@ not divide either); :class:`ImbalancedTrainer` counts the labels itself there.
 from __future__ import annotations
 
 import inspect
+import re
 import types
 import warnings
 from collections.abc import Mapping
 
 import numpy as np
 import torch
+import transformers
 from torch import nn
 from torch.utils.data import Sampler
 from transformers import Trainer
@@ -47,6 +49,21 @@ __all__ = [
 
 # does this transformers' Trainer take compute_loss_func (4.46 and later)?
 HAS_COMPUTE_LOSS_FUNC = "compute_loss_func" in inspect.signature(Trainer.__init__).parameters
+TRANSFORMERS_VERSION = tuple(int(p) for p in re.findall(r"\d+", transformers.__version__)[:2])
+
+
+def trainer_divides_by_accumulation(trainer) -> bool:
+    """Whether this transformers divides a loss computed by an overridden ``compute_loss``
+    (without ``compute_loss_func``) by the accumulation steps.
+
+    Before 4.46 accelerate divides; 4.46 and 4.47 never divide; from 4.48 on the Trainer
+    divides unless the model takes loss keyword arguments (then it passes the item count).
+    """
+    if TRANSFORMERS_VERSION < (4, 46):
+        return True
+    if TRANSFORMERS_VERSION < (4, 48):
+        return False
+    return not getattr(trainer, "model_accepts_loss_kwargs", False)
 
 # losses that already divide out the training prior: a balanced sampler on top corrects twice
 PRIOR_CORRECTING = ("logit-adjusted", "balanced-softmax")
@@ -404,6 +421,17 @@ def _counts_from_labels(labels: np.ndarray, n_classes: int) -> list[int]:
     return counts.tolist()
 
 
+def _numpy_safe_globals():
+    import contextlib
+
+    serialization = torch.serialization
+    if not hasattr(serialization, "safe_globals"):
+        return contextlib.nullcontext()
+    core = getattr(np, "_core", None) or np.core
+    return serialization.safe_globals([core.multiarray._reconstruct, np.ndarray, np.dtype,
+                                       type(np.dtype(np.uint32))])
+
+
 class ImbalancedTrainer(Trainer):
     """A ``transformers.Trainer`` with an unskew loss, sampler and DRW schedule.
 
@@ -478,13 +506,23 @@ class ImbalancedTrainer(Trainer):
 
     _get_train_sampler = _train_sampler_hook
 
+    def _load_rng_state(self, *args, **kwargs):
+        # transformers before 4.49 load the checkpoint's numpy RNG state with torch.load, whose
+        # weights_only default (torch >= 2.6) refuses numpy arrays: allow exactly those types,
+        # as newer transformers do, so a run resumes under torch 2.13
+        with _numpy_safe_globals():
+            return super()._load_rng_state(*args, **kwargs)
+
     def get_batch_samples(self, *args, **kwargs):
         # transformers 4.46 counts no items for models without loss kwargs and then does not
         # divide the loss by the accumulation steps either: count them for the loss here
         batch_samples, num_items = super().get_batch_samples(*args, **kwargs)
-        if num_items is None and self._unskew_uses_loss_func and batch_samples \
-                and "labels" in batch_samples[0]:
-            num_items = sum(int(b["labels"].ne(-100).sum()) for b in batch_samples)
+        own = None
+        if batch_samples and isinstance(batch_samples[0], Mapping) and "labels" in batch_samples[0]:
+            own = sum(int(b["labels"].ne(-100).sum()) for b in batch_samples)
+        self._unskew_num_items = own
+        if num_items is None and self._unskew_uses_loss_func:
+            num_items = own
         return batch_samples, num_items
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None,
@@ -493,9 +531,15 @@ class ImbalancedTrainer(Trainer):
             extra = {} if num_items_in_batch is None else {"num_items_in_batch": num_items_in_batch}
             return super().compute_loss(model, inputs, return_outputs=return_outputs, **extra,
                                         **kwargs)
-        # fallback for a Trainer without compute_loss_func: the same loss, computed here
+        # fallback for a Trainer without compute_loss_func: the same loss, computed here; a
+        # batch mean where the Trainer divides by the accumulation steps, else sum / items
         inputs = dict(inputs)
         labels = inputs.pop("labels", None)
         outputs = model(**inputs)
-        loss = self.loss_(outputs, labels, num_items_in_batch=num_items_in_batch)
+        if not model.training or trainer_divides_by_accumulation(self):
+            count = None
+        else:
+            count = num_items_in_batch if num_items_in_batch is not None \
+                else getattr(self, "_unskew_num_items", None)
+        loss = self.loss_(outputs, labels, num_items_in_batch=count)
         return (loss, outputs) if return_outputs else loss
