@@ -83,56 +83,56 @@ code { overflow-wrap: anywhere; }
   {% if h.resumed_from %}<p class="callout info">Resumed from <code>{{ h.resumed_from }}</code>.</p>{% endif %}
   {% for n in notes %}<p class="callout info">{{ n }}</p>{% endfor %}
   <p class="muted">The validation split (stratified, {{ h.val_share }} of the rows) chose the best epoch and fitted the decision rule, so these scores are optimistic; judge the saved model on data it has not seen (<code>unskew predict {{ h.model_dir }} NEW.csv</code>).</p>
-  <table class="data-table">
+  <div class="table-wrap fit"><table class="data compact">
     <caption>Rows per class</caption>
     <thead><tr><th scope="col">class</th><th scope="col">training</th><th scope="col">validation</th></tr></thead>
     <tbody>
-    {% for c in counts %}<tr><th scope="row">{{ c.name }}</th><td>{{ c.train }}</td><td>{{ c.val }}</td></tr>{% endfor %}
+    {% for c in counts %}<tr><th scope="row">{{ c.name }}</th><td class="num">{{ c.train }}</td><td class="num">{{ c.val }}</td></tr>{% endfor %}
     </tbody>
-  </table>
+  </table></div>
 </section>
 
 <section id="training" aria-labelledby="training-h">
   <h2 id="training-h">Training per epoch</h2>
-  <div class="charts">
-    <figure class="chart-figure">{{ loss_chart }}</figure>
-    <figure class="chart-figure">{{ score_chart }}</figure>
+  <div class="grid-2">
+    <figure>{{ loss_chart }}</figure>
+    <figure>{{ score_chart }}</figure>
   </div>
-  <table class="data-table">
+  <div class="table-wrap fit"><table class="data compact">
     <caption>Per epoch</caption>
     <thead><tr><th scope="col">epoch</th><th scope="col">training loss</th><th scope="col">validation loss</th><th scope="col">macro-F1</th><th scope="col">balanced accuracy</th></tr></thead>
     <tbody>
-    {% for e in epochs %}<tr{% if e.best %} class="best"{% endif %}><th scope="row">{{ e.epoch }}{% if e.best %} (best){% endif %}</th><td>{{ e.train_loss }}</td><td>{{ e.eval_loss }}</td><td>{{ e.macro_f1 }}</td><td>{{ e.balanced_accuracy }}</td></tr>{% endfor %}
+    {% for e in epochs %}<tr{% if e.best %} class="best"{% endif %}><th scope="row">{{ e.epoch }}{% if e.best %} (best){% endif %}</th><td class="num">{{ e.train_loss }}</td><td class="num">{{ e.eval_loss }}</td><td class="num">{{ e.macro_f1 }}</td><td class="num">{{ e.balanced_accuracy }}</td></tr>{% endfor %}
     </tbody>
-  </table>
+  </table></div>
 </section>
 
 <section id="per-class" aria-labelledby="per-class-h">
   <h2 id="per-class-h">Per-class scores (validation)</h2>
-  <figure class="chart-figure">{{ recall_chart }}</figure>
-  <table class="data-table">
+  <figure>{{ recall_chart }}</figure>
+  <div class="table-wrap fit"><table class="data compact">
     <thead><tr><th scope="col">class</th><th scope="col">precision</th><th scope="col">recall</th><th scope="col">F1</th><th scope="col">recall, argmax</th><th scope="col">support</th></tr></thead>
     <tbody>
-    {% for c in per_class %}<tr><th scope="row">{{ c.name }}</th><td>{{ c.precision }}</td><td>{{ c.recall }}</td><td>{{ c.f1 }}</td><td>{{ c.recall_raw }}</td><td>{{ c.support }}</td></tr>{% endfor %}
+    {% for c in per_class %}<tr><th scope="row">{{ c.name }}</th><td class="num">{{ c.precision }}</td><td class="num">{{ c.recall }}</td><td class="num">{{ c.f1 }}</td><td class="num">{{ c.recall_raw }}</td><td class="num">{{ c.support }}</td></tr>{% endfor %}
     </tbody>
-  </table>
+  </table></div>
 </section>
 
 <section id="confusion" aria-labelledby="confusion-h">
   <h2 id="confusion-h">Confusion matrix (validation, with the decision rule)</h2>
-  <figure class="chart-figure">{{ confusion_chart }}</figure>
+  <figure>{{ confusion_chart }}</figure>
 </section>
 
 <section id="text" aria-labelledby="text-h">
   <h2 id="text-h">Misclassified texts of the rare classes</h2>
   {% if examples %}
   <p class="muted">Validation texts of the {{ rare|length }} rarest class{{ "" if rare|length == 1 else "es" }} ({{ rare|join(", ") }}) that the model got wrong, most confident mistake first. Confident mistakes are often label errors.</p>
-  <table class="data-table examples">
+  <div class="table-wrap"><table class="data examples">
     <thead><tr><th scope="col">true</th><th scope="col">predicted</th><th scope="col">confidence</th><th scope="col">text</th></tr></thead>
     <tbody>
     {% for x in examples %}<tr><td>{{ x.true }}</td><td>{{ x.pred }}</td><td>{{ x.confidence }}</td><td dir="auto" title="{{ x.full }}">{% if x.cut %}<details><summary>{{ x.short }}</summary>{{ x.full }}</details>{% else %}{{ x.short }}{% endif %}</td></tr>{% endfor %}
     </tbody>
-  </table>
+  </table></div>
   {% else %}<p>No validation text of the rare classes was misclassified.</p>{% endif %}
 </section>
 
@@ -200,7 +200,7 @@ def finetune_context(result, *, dataset: str = "data", out: str = "unskew-finetu
                "balanced_accuracy": fmt(e.get("balanced_accuracy")),
                "best": e["epoch"] == best} for e in history]
     xs = [e["epoch"] for e in history]
-    x_domain = (min(xs, default=0) - 0.2, max(xs, default=1) + 0.2)
+    x_domain = (0.0, float(max(xs, default=1)))
     losses = [v for e in history for v in (e.get("train_loss"), e.get("eval_loss"))
               if v is not None]
     top = max(losses, default=1.0) * 1.1 or 1.0
