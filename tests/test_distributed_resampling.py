@@ -260,3 +260,13 @@ def test_dask_cleaners_refuse_a_minority_too_large_to_gather(client):
     """Check that the cleaners refuse to gather a minority above max_minority_rows."""
     with pytest.raises(DataError, match=r"max_minority_rows=10\b"):
         EditedNearestNeighbours(max_minority_rows=10).fit_resample(*_dask(_binary(), 2))
+
+
+def test_dask_smote_hnsw_index_gives_the_same_rows_on_any_partitioning(client):
+    """Check that the broadcast approximate index keeps SMOTE partition-free and exact in
+    counts."""
+    frame = _binary()
+    X1, y1 = _run(SMOTE(algorithm="hnsw", random_state=2), *_dask(frame, 1))
+    X5, _ = _run(SMOTE(algorithm="hnsw", random_state=2), *_dask(frame, 5))
+    pd.testing.assert_frame_equal(X5, X1)
+    assert (y1 == 1).sum() == (frame["y"] == 0).sum()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dask
 import numpy as np
 import pandas as pd
+from sklearn.neighbors import NearestNeighbors
 
 from .._utils._keyed import (
     SYNTHETIC,
@@ -46,20 +47,23 @@ def _gather(x_part, y_part, start: int, seed: int, classes: list) -> dict:
 def _synthesize(shared: dict, ranges: dict, seed: int, first: int, template):
     """One partition's synthetic rows, ordered by source row then copy, numbered from first.
 
-    ``shared[cls]`` is ``(position of the class, rows, neighbours, copies per row, index)``;
+    ``shared[cls]`` is ``(position of the class, rows, neighbour index, copies per row,
+    global positions)``: the neighbours of the partition's rows are searched here;
     ``ranges[cls]`` the partition's rows of the class ``(a, b)`` and its first synthetic
     row's number ``s`` within the class.
     """
     blocks, labels, order_source, order_copy = [], [], [], []
     for cls, (a, b, s) in ranges.items():
-        position, rows, neighbours, copies, index = shared[cls]
+        position, rows, search, copies, index = shared[cls]
         count = copies[a:b]
         source = np.repeat(np.arange(a, b), count)
         if source.size == 0:
             continue
+        neighbours = _neighbours(search, rows, a, b)
         copy = np.arange(source.size) - np.repeat(np.cumsum(count) - count, count)
         words = row_words(seed, SYNTHETIC + position, s, source.size)
-        pick = neighbours[source, (words[:, 0] % np.uint64(neighbours.shape[1])).astype(np.int64)]
+        choice = (words[:, 0] % np.uint64(neighbours.shape[1])).astype(np.int64)
+        pick = neighbours[source - a, choice]
         gap = (words[:, 1] >> np.uint64(11)).astype(np.float64) * _UNIT
         blocks.append(rows[source] + gap[:, None] * (rows[pick] - rows[source]))
         labels.append(np.full(source.size, cls, dtype=object))
@@ -77,6 +81,26 @@ def _synthesize(shared: dict, ranges: dict, seed: int, first: int, template):
     frame = pd.DataFrame(values, columns=meta_x.columns, index=new_index)
     return (frame.astype(meta_x.dtypes.to_dict()),
             pd.Series(y, index=new_index, name=meta_y.name).astype(meta_y.dtype))
+
+
+def _neighbours(search, rows, a: int, b: int) -> np.ndarray:
+    """The k neighbours (positions in ``rows``) of rows ``a .. b - 1``, themselves excluded.
+
+    Exact: scikit-learn's search with the first column dropped, as imbalanced-learn does;
+    approximate: the row itself dropped where found, else the farthest.
+    """
+    from sklearn import config_context
+
+    k = search.n_neighbors - 1
+    with config_context(working_memory=64):  # MiB of distances at a time, in a worker
+        found = np.asarray(search.kneighbors(rows[a:b], return_distance=False))
+    if isinstance(search, NearestNeighbors):
+        return found[:, 1:]
+    own = found == np.arange(a, b)[:, None]
+    drop = np.where(own.any(axis=1), own.argmax(axis=1), k)
+    keep = np.ones(found.shape, dtype=bool)
+    keep[np.arange(found.shape[0]), drop] = False
+    return found[keep].reshape(found.shape[0], k)
 
 
 class SMOTE(_DaskSampler):
@@ -102,6 +126,11 @@ class SMOTE(_DaskSampler):
     max_minority_rows : int, default=2_000_000
         The most rows (all grown classes together) gathered to the client; above it the
         minority is not small and a clear error says what to do.
+    algorithm : {"exact", "hnsw"}, default="exact"
+        The neighbour index: scikit-learn's exact search (imbalanced-learn's neighbours), or
+        an approximate hnsw graph (the ``fast`` extra), much faster on a large minority with
+        many features. Built once on the client, broadcast, and queried by each partition
+        for its own minority rows.
 
     Attributes
     ----------
@@ -127,17 +156,18 @@ class SMOTE(_DaskSampler):
     _who = "SMOTE"
 
     def __init__(self, *, sampling_strategy="auto", k_neighbors: int = 5, random_state=None,
-                 max_minority_rows: int = 2_000_000):
+                 max_minority_rows: int = 2_000_000, algorithm: str = "exact"):
         super().__init__(sampling_strategy=sampling_strategy, random_state=random_state)
         self.k_neighbors = k_neighbors
         self.max_minority_rows = max_minority_rows
+        self.algorithm = algorithm
 
     def fit_resample(self, X, y):
         """Lazy ``(X, y)`` followed by the synthetic rows."""
-        from sklearn.neighbors import NearestNeighbors
-
         if not isinstance(self.k_neighbors, (int, np.integer)) or self.k_neighbors < 1:
             raise DataError(f"k_neighbors must be a positive int; got {self.k_neighbors!r}")
+        if self.algorithm not in ("exact", "hnsw"):
+            raise DataError(f"algorithm must be 'exact' or 'hnsw'; got {self.algorithm!r}")
         parts, lengths, _counts, n_of, seed = self._start(X, y, "over-sampling")
         _check_numeric(parts)
         first = first_new_index(parts, self._who)
@@ -165,11 +195,16 @@ class SMOTE(_DaskSampler):
             index = np.concatenate([p[cls][0] for p in pieces])
             keys = np.concatenate([p[cls][1] for p in pieces])
             rows = np.concatenate([p[cls][2] for p in pieces])
-            neighbours = NearestNeighbors(n_neighbors=self.k_neighbors + 1).fit(rows) \
-                .kneighbors(rows, return_distance=False)[:, 1:]
+            if self.algorithm == "exact":
+                search = NearestNeighbors(n_neighbors=self.k_neighbors + 1).fit(rows)
+            else:
+                from .._neighbors import NeighborIndex
+
+                search = NeighborIndex(self.k_neighbors + 1, algorithm="hnsw",
+                                       random_state=seed % 2**31).fit(rows)
             threshold = bottom_k_threshold(keys, index, m % rows.shape[0])
             copies = m // rows.shape[0] + below_threshold(keys, index, threshold).astype(np.int64)
-            handle = share((classes.index(cls), rows, neighbours, copies, index), f"smote-{cls}")
+            handle = share((classes.index(cls), rows, search, copies, index), f"smote-{cls}")
             shared[cls] = handle
             bounds = np.searchsorted(index, np.append(starts, starts[-1] + lengths[-1]))
             made = np.concatenate([[0], np.cumsum(copies)])
