@@ -164,10 +164,10 @@ class RandomOverSampler(ResamplerParamsMixin, _ImbRandomOverSampler):
             try:  # the smoothed bootstrap adds noise: numbers only
                 X = check_array(X, accept_sparse=["csr", "csc"], dtype="numeric")
             except ValueError as exc:
-                raise DataError(f"{owner}: with shrinkage={self.shrinkage!r} X needs to contain "
-                                "only numerical data (the smoothed bootstrap adds noise to "
-                                "it); encode the categories first, or use shrinkage=None."
-                                ) from exc
+                raise DataError(f"{owner}: When shrinkage is not None, X needs to contain "
+                                f"only numerical data (shrinkage={self.shrinkage!r}: the "
+                                "smoothed bootstrap adds noise to it). Encode the categories "
+                                "first, or use shrinkage=None.") from exc
         n_samples, n_features = X.shape
         noise = None if self.shrinkage_ is None else dict.fromkeys(self.shrinkage_, n_features)
         draws = over_sample_rows(y, self.sampling_strategy_, self.random_state,
@@ -207,7 +207,7 @@ class RandomOverSampler(ResamplerParamsMixin, _ImbRandomOverSampler):
                 f"(it has {[as_python(c) for c in shrinkage]}).")
         for label, factor in shrinkage.items():
             if factor < 0:
-                raise ParameterError(f"{owner}: the shrinkage factor needs to be >= 0; got "
+                raise ParameterError(f"{owner}: The shrinkage factor needs to be >= 0; got "
                                      f"{factor} for class {as_python(label)!r}.")
         return dict(shrinkage)
 

@@ -524,7 +524,7 @@ class SMOTENC(BaseSMOTE):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False  # as imbalanced-learn's: its estimator checks need it
+        tags.input_tags.sparse = True  # sparse X in, sparse out (as imbalanced-learn 0.14)
         tags.input_tags.string = True
         return tags
 
