@@ -19,7 +19,7 @@ from ..exceptions import DataError
 from ..metrics import METRICS
 from ._cache import TaskCache
 from ._outputs import prepare_out, versions, write_outputs
-from ._prepare import column_names, is_benchmark, prepare, source_of
+from ._prepare import column_names, is_benchmark, is_out_of_core, prepare, source_of
 from ._result import CompareResult
 from ._run import run_cv
 from ._select import select
@@ -37,7 +37,7 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
             min_class_size: int | None = None, holdout: float = 0.2,
             racing: bool | None = None, time_budget: float | None = None, task_timeout: float | None = None,
             n_jobs: int = 1, executor: str = "local", scheduler: str | None = None,
-            out=None,
+            sample_rows: int | None = None, out=None,
             random_state: int = 0, diagnose: bool = True, progress: bool | None = None,
             drop=None, text=None, categorical=None, sep: str | None = None,
             decimal: str | None = None, text_encoder: str = "tfidf",
@@ -100,6 +100,13 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
     scheduler : str, optional
         Address of a running Dask scheduler (``"tcp://10.0.0.5:8786"``); without one the
         Dask executor starts a ``LocalCluster`` of ``n_jobs`` workers for the run.
+    sample_rows : int, optional
+        For data read lazily (a directory of Parquet files, or a Dask DataFrame), the rows
+        each fold trains on: every row of the classes other than the largest, the largest
+        sampled by a keyed draw to fill the rest. By default what fits a quarter of the
+        smallest worker's memory. Such data runs one repeat of ``folds`` folds plus one part
+        held out for the honest score, each fold scored on every one of its rows; the report
+        says how each fold was sampled.
     out : path-like, optional
         Folder for ``report.html``, ``leaderboard.csv``, ``result.json``, ``model.skops`` and
         the task cache (a rerun with the same settings resumes from it).
@@ -159,6 +166,13 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
     if not runnable:
         raise DataError("no strategy can run: " + "; ".join(notes))
     out = prepare_out(out)
+    if is_out_of_core(data):
+        require("distributed", "a Parquet directory or Dask DataFrame as compare's data "
+                '(pip install "unskew[dask]")')
+        from ._sampled import compare_sampled
+
+        return compare_sampled(data, settings, runnable, notes, out=out, progress=progress,
+                               diagnose=diagnose, started=started)
     prepared = prepare(data, settings, runnable, notes)
     settings = _record_source(settings, data, prepared.dataset)
     if prepared.considered is not None:
@@ -211,6 +225,8 @@ def _settings(given: dict) -> CompareSettings:
                         "(executor='dask')")
     if given["executor"] == "dask":
         require("distributed", 'executor="dask" (pip install "unskew[dask]")')
+    if given["sample_rows"] is not None and given["sample_rows"] < 100:
+        raise DataError(f"sample_rows must be at least 100, got {given['sample_rows']}")
     if encoder == "minilm":
         require("sentence_transformers", 'text_encoder="minilm" (pip install "unskew[text]")')
     keep_ids = given["keep_ids"]
@@ -227,7 +243,7 @@ def _settings(given: dict) -> CompareSettings:
         holdout=holdout, racing=given["racing"], time_budget=given["time_budget"],
         task_timeout=given["task_timeout"], n_jobs=given["n_jobs"],
         executor=given["executor"], scheduler=given["scheduler"],
-        random_state=given["random_state"], tune=given["tune"], command=given["command"])
+        sample_rows=given["sample_rows"], random_state=given["random_state"], tune=given["tune"], command=given["command"])
 
 
 def _record_source(settings: CompareSettings, data, dataset) -> CompareSettings:

@@ -183,13 +183,18 @@ def run_task(task: Task, X: pd.DataFrame, y: np.ndarray, labels: np.ndarray,
     try:
         with deadline(timeout):
             return _fit_and_score(task, X, y, labels, feature_types, random_state, start)
-    except TaskTimeout as exc:
-        return TaskRecord("timeout", str(exc), time=time.perf_counter() - start)
     except Exception as exc:  # one strategy failing must never stop the run
-        last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
-        where = f" ({last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})" if last else ""
-        return TaskRecord("error", f"{type(exc).__name__}: {exc}{where}",
-                          time=time.perf_counter() - start)
+        return failure_record(exc, start)
+
+
+def failure_record(exc: Exception, start: float) -> TaskRecord:
+    """The record of a task that raised ``exc`` (a timeout, or an error and where it was)."""
+    if isinstance(exc, TaskTimeout):
+        return TaskRecord("timeout", str(exc), time=time.perf_counter() - start)
+    last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    where = f" ({last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})" if last else ""
+    return TaskRecord("error", f"{type(exc).__name__}: {exc}{where}",
+                      time=time.perf_counter() - start)
 
 
 def _fit_and_score(task, X, y, labels, feature_types, random_state, start) -> TaskRecord:
@@ -203,15 +208,22 @@ def _fit_and_score(task, X, y, labels, feature_types, random_state, start) -> Ta
         fit_time = time.perf_counter() - start
         y_pred = np.asarray(estimator.predict(X.iloc[test]))
         proba = aligned_proba(estimator, X.iloc[test], labels)
-        scores = classification_summary(y[test], y_pred, y_proba=proba, labels=labels)
+        return scored_record(y[test], y_pred, proba, labels, fit_time=fit_time, start=start)
+
+
+def scored_record(y_true, y_pred, proba, labels: np.ndarray, *, fit_time: float,
+                  start: float, keep_proba: bool = True) -> TaskRecord:
+    """The ok record of a task from its test rows' labels, predictions and probabilities."""
+    scores = classification_summary(y_true, y_pred, y_proba=proba, labels=labels)
     predicted = np.unique(y_pred)
     return TaskRecord(
         "ok", scores={k: float(v) for k, v in scores.items()},
-        class_recall=_class_recall(y[test], y_pred, labels),
+        class_recall=_class_recall(y_true, y_pred, labels),
         # a model that predicts one class everywhere has failed, whatever it scores
         only_class=(int(np.flatnonzero(labels == predicted[0])[0])
                     if predicted.size == 1 and np.isin(predicted, labels).all() else -1),
-        fit_time=fit_time, time=time.perf_counter() - start, proba=proba)
+        fit_time=fit_time, time=time.perf_counter() - start,
+        proba=proba if keep_proba else None)
 
 
 def _class_recall(y_true: np.ndarray, y_pred: np.ndarray, labels: np.ndarray) -> list:

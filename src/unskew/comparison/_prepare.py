@@ -83,6 +83,19 @@ def prepare(data, settings: CompareSettings, strategies: list, notes: list) -> P
                          time=None if settings.time_column is None else split_on[sel],
                          random_state=settings.random_state)
     # after the checks on the target, so its errors come first; rows stay as they are
+    dataset, screened, strategies, considered = screen(dataset, settings, strategies, notes)
+    return Prepared(dataset, labels, rare, sel, hold, splits, strategies, screened, notes,
+                    considered)
+
+
+def screen(dataset: Dataset, settings: CompareSettings, strategies: list, notes: list):
+    """Leave out id-like columns, warn about leaks, and keep the strategies that apply.
+
+    Returns ``(dataset, screened, strategies, considered)``: the dataset without the columns
+    left out, the report's record of them, the strategies to run, and the names the preset
+    stands for when that differs from the list asked (a text-only table); ``notes`` gets
+    every decision in words.
+    """
     dataset, screened = _screen_columns(dataset, settings.keep_ids, settings.random_state, notes)
     before = strategies
     strategies = _for_text(strategies, dataset, settings.preset, notes)
@@ -94,8 +107,16 @@ def prepare(data, settings: CompareSettings, strategies: list, notes: list) -> P
         if not strategies:
             raise DataError("no chosen strategy applies to this data: "
                             + "; ".join(f"{n}: {w}" for n, w in unfit.items()))
-    return Prepared(dataset, labels, rare, sel, hold, splits, strategies, screened, notes,
-                    considered)
+    return dataset, screened, strategies, considered
+
+
+def is_out_of_core(data) -> bool:
+    """Whether ``data`` is read lazily, fold by fold: a Dask DataFrame, or a directory (of
+    Parquet files). Tells without importing dask."""
+    if isinstance(data, str | os.PathLike):
+        return os.path.isdir(data)
+    return type(data).__module__.split(".")[0] in ("dask", "dask_expr") \
+        and hasattr(data, "npartitions")
 
 
 def source_of(data, dataset_source: str | None) -> str | None:

@@ -63,31 +63,41 @@ def honest_estimate(best: str, prepared: Prepared, metric: str, seed, tune, *,
     estimator = build_estimator(best, prepared.dataset.feature_types, seed, tune=tune,
                                 text_encoder=text_encoder, embed_cache=embed_cache)
     estimator.fit(X.iloc[sel], y[sel])
-    spec = METRICS[metric]
-    if spec.kind == "label":
+    if METRICS[metric].kind == "label":
         pred = np.asarray(estimator.predict(X.iloc[hold]))
     else:
         pred = aligned_proba(estimator, X.iloc[hold], labels)
-        if labels.size == 2:
-            pred = pred[:, 1]
-    ci = bootstrap_interval(y[hold], pred, spec.function, random_state=seed)
+    return holdout_score(best, y[hold], pred, metric, seed, n_selection=sel.size)
+
+
+def holdout_score(best: str, y_hold, pred, metric: str, seed, *, n_selection: int) -> dict:
+    """The honest-score dict of ``best`` from its predictions on the hold-out rows.
+
+    ``pred`` holds predicted labels for a label metric, else the aligned probabilities.
+    """
+    spec = METRICS[metric]
+    y_hold, pred = np.asarray(y_hold), np.asarray(pred)
+    if spec.kind != "label" and pred.ndim == 2 and pred.shape[1] == 2:
+        pred = pred[:, 1]
+    n_hold = y_hold.size
+    ci = bootstrap_interval(y_hold, pred, spec.function, random_state=seed)
     how = "95% stratified bootstrap interval"
-    exact = perfect_score_interval(y[hold], pred, spec.function) if spec.kind == "label" \
+    exact = perfect_score_interval(y_hold, pred, spec.function) if spec.kind == "label" \
         else None
     if exact is not None:
         # a bootstrap of a perfect hold-out has zero width: bound each class's recall instead
         ci, bound, label = exact
-        how = (f"all {hold.size} held-out rows correct, yet the recall of class {label!r} "
-               f"({int(np.sum(y[hold] == label))} rows) is only known to be at least "
+        how = (f"all {n_hold} held-out rows correct, yet the recall of class {label!r} "
+               f"({int(np.sum(y_hold == label))} rows) is only known to be at least "
                f"{bound:.3f} (exact binomial, 95% over all classes); the low end is the "
                f"{metric} of that worst case")
     elif ci.low == ci.high:
         how += ("; every resample scored the same, so the interval does not show the "
-                f"uncertainty of {hold.size} rows")
+                f"uncertainty of {n_hold} rows")
     return {"method": "holdout", "metric": metric, "mean": ci.mean, "low": ci.low,
-            "high": ci.high, "n_rows": int(hold.size),
-            "note": f"{best} refitted on the {sel.size} selection rows and scored once on "
-                    f"{hold.size} held-out rows the selection never saw ({how})"}
+            "high": ci.high, "n_rows": int(n_hold),
+            "note": f"{best} refitted on the {n_selection} selection rows and scored once on "
+                    f"{n_hold} held-out rows the selection never saw ({how})"}
 
 
 def describe_decision(estimator) -> str:

@@ -95,6 +95,10 @@ OPTIONS = (
     Option("scheduler", "--scheduler", "address of a running dask.distributed scheduler "
            "(default with --executor dask: a local cluster of --jobs workers)",
            metavar="ADDRESS"),
+    Option("sample_rows", "--sample-rows", "for data read lazily (a directory of Parquet "
+           "files, a Dask DataFrame): rows each fold trains on, every row of the smaller "
+           "classes kept (default: what fits a quarter of a worker's memory)", type=int,
+           metavar="N"),
     Option("random_state", "--seed", "random seed (default: 0)", default=0, type=int),
 )
 _BY_NAME = {o.name: o for o in OPTIONS}
@@ -164,6 +168,7 @@ class CompareSettings:
     n_jobs: int = 1
     executor: str = "local"
     scheduler: str | None = None
+    sample_rows: int | None = None
     random_state: int = 0
     tune: bool | None = None
     command: str | None = None

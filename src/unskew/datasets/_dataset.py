@@ -114,6 +114,28 @@ class Dataset:
             raise ValueError(f"kind must be one of {FEATURE_TYPES}, got {kind!r}")
         return [c for c, t in self.feature_types.items() if t == kind]
 
+    def conform(self, X: pd.DataFrame) -> pd.DataFrame:
+        """Other rows of this dataset's feature columns, in the dtypes its types give them.
+
+        For a table read piece by piece (Dask partitions) whose types were inferred on a
+        sample: every piece gets the sample's dtypes, whatever its own values hold (an
+        integer column with a missing value in one piece is float64 in all of them).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from unskew.datasets import load_table
+        >>> ds = load_table(pd.DataFrame({"n": [1, 2, 3], "y": [0, 1, 0]}), target="y")
+        >>> ds.conform(pd.DataFrame({"n": [4, None], "extra": [0, 0]})).dtypes.tolist()
+        [dtype('float64')]
+        """
+        from ._table import conform
+
+        missing = [c for c in self.X.columns if c not in X.columns]
+        if missing:
+            raise DataError(f"the rows lack the feature column(s) {missing}")
+        return conform(X[list(self.X.columns)], self.feature_types)
+
     def subset(self, rows=None, columns=None, *, notes=()) -> Dataset:
         """A new Dataset of some rows and feature columns, with classes and hash recomputed.
 

@@ -130,7 +130,7 @@ def load_table(source, target: str, *, drop: Iterable[str] | None = None,
             + (f" and drop={drop}" if drop else "")
         )
     notes = list(read.notes)
-    X, feature_types = _infer_feature_types(X, text, categorical, n_classes=y.nunique(),
+    X, feature_types = infer_feature_types(X, text, categorical, n_classes=y.nunique(),
                                             notes=notes)
     X.index = y.index = pd.RangeIndex(len(y))
     return make_dataset(X, y, feature_types, name=name or read.name, notes=notes,
@@ -414,12 +414,12 @@ def _clean_labels(y: pd.Series, target: str, read: _Read) -> pd.Series:
             f"(of {len(y)} rows; at {read.locate(rows)}). Drop those rows or "
             "fill in their labels; unskew does not guess labels."
         )
-    y = _to_numpy_dtype(y).rename(target)
+    y = to_numpy_dtype(y).rename(target)
     check_label_types(y, target)
     return y
 
 
-def _to_numpy_dtype(col: pd.Series) -> pd.Series:
+def to_numpy_dtype(col: pd.Series) -> pd.Series:
     """Turn pandas nullable / pyarrow dtypes into numpy ones that scikit-learn handles."""
     dtype = col.dtype
     if isinstance(dtype, pd.ArrowDtype):
@@ -518,12 +518,17 @@ def _looks_like_datetime(values: pd.Series) -> pd.Series | None:
     return parsed
 
 
-def _infer_feature_types(X: pd.DataFrame, text: list[str], categorical=(), *, n_classes: int = 2,
-                         notes: list | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+def infer_feature_types(X: pd.DataFrame, text: list[str], categorical=(), *, n_classes: int = 2,
+                        notes: list | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Each column's feature type, and the columns in the dtypes the strategies expect.
+
+    ``text`` / ``categorical`` name columns whose type is given; close calls on string
+    columns are said in ``notes``.
+    """
     columns = {}
     types: dict[str, str] = {}
     for name in X.columns:
-        col = _to_numpy_dtype(X[name])
+        col = to_numpy_dtype(X[name])
         if name in text:
             kind = "text"
             col = col.astype(object).where(col.notna(), np.nan)
@@ -546,3 +551,32 @@ def _infer_feature_types(X: pd.DataFrame, text: list[str], categorical=(), *, n_
         columns[name] = col
         types[name] = kind
     return pd.DataFrame(columns, index=X.index), types
+
+
+def conform(X: pd.DataFrame, feature_types: dict[str, str]) -> pd.DataFrame:
+    """``X`` with every column in the dtype its type in ``feature_types`` gives it.
+
+    For data read piece by piece (a Dask partition) after :func:`infer_feature_types` decided
+    the types on a first piece: every piece then gets the same dtypes, whatever its own values
+    (an integer column with a missing value in one piece is float64 in all of them).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"n": [1, 2], "c": pd.Categorical(["a", "b"]), "t": ["x y", None]})
+    >>> conform(frame, {"n": "numeric", "c": "categorical", "t": "text"}).dtypes.tolist()
+    [dtype('float64'), dtype('O'), dtype('O')]
+    """
+    columns = {}
+    for name in X.columns:
+        kind = feature_types[name]
+        col = to_numpy_dtype(X[name])
+        if kind == "numeric":
+            col = col.astype("float64")
+        elif kind == "datetime":
+            col = col if pd.api.types.is_datetime64_any_dtype(col.dtype) else \
+                pd.to_datetime(col, errors="coerce")
+        elif kind == "text" or isinstance(col.dtype, pd.CategoricalDtype) or col.dtype == object:
+            col = col.astype(object).where(col.notna(), np.nan)
+        columns[name] = col
+    return pd.DataFrame(columns, index=X.index)

@@ -18,17 +18,18 @@ require("distributed", "unskew.distributed")
 from ._cleaning import EditedNearestNeighbours, TomekLinks  # noqa: E402
 from ._executor import DaskExecutor, WorkerMemoryError  # noqa: E402
 from ._folds import (  # noqa: E402
+    FoldPlan,
     fold_predictions,
     rows_for_memory,
     sampled_fold_scores,
     stratified_folds,
     training_sample,
 )
-from ._parquet import read_parquet_dir, split_target  # noqa: E402
+from ._parquet import parquet_files, read_parquet_dir, split_target  # noqa: E402
 from ._random import RandomOverSampler, RandomUnderSampler  # noqa: E402
 from ._smote import SMOTE  # noqa: E402
 
-__all__ = ["SMOTE", "DaskExecutor", "EditedNearestNeighbours", "RandomOverSampler",
+__all__ = ["SMOTE", "DaskExecutor", "EditedNearestNeighbours", "FoldPlan", "RandomOverSampler",
            "RandomUnderSampler", "TomekLinks", "WorkerMemoryError", "fold_predictions",
-           "read_parquet_dir", "rows_for_memory", "sampled_fold_scores", "split_target",
+           "parquet_files", "read_parquet_dir", "rows_for_memory", "sampled_fold_scores", "split_target",
            "stratified_folds", "training_sample"]

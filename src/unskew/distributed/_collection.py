@@ -70,14 +70,14 @@ def partitioned(X, y, who: str) -> Partitioned:
                     "(for data in memory use unskew.resampling)")
 
 
-def _class_counts(y_part) -> tuple[int, dict]:
+def part_counts(y_part) -> tuple[int, dict]:
     values, counts = np.unique(np.asarray(y_part), return_counts=True)
     return len(y_part), dict(zip(values.tolist(), counts.tolist(), strict=True))
 
 
 def count_classes(parts: Partitioned) -> tuple[np.ndarray, list[dict]]:
     """First pass: each partition's length and class counts (only ``y`` is read)."""
-    results = dask.compute(*[dask.delayed(_class_counts)(p) for p in parts.y_parts])
+    results = dask.compute(*[dask.delayed(part_counts)(p) for p in parts.y_parts])
     lengths = np.array([n for n, _ in results], dtype=np.int64)
     return lengths, [c for _, c in results]
 
@@ -88,7 +88,10 @@ def totals(counts: list[dict]) -> dict:
     for part in counts:
         for cls, n in part.items():
             out[cls] = out.get(cls, 0) + n
-    return dict(sorted(out.items()))
+    try:
+        return dict(sorted(out.items()))
+    except TypeError:  # labels of mixed types: the caller says so, with the classes
+        return dict(sorted(out.items(), key=lambda kv: (type(kv[0]).__name__, str(kv[0]))))
 
 
 def starts_of(lengths: np.ndarray) -> np.ndarray:

@@ -112,7 +112,7 @@ class DaskExecutor:
             self._client = Client(self._cluster, set_as_default=False)
         else:
             self._client = _connect(self.scheduler, self.connect_timeout)
-        self._limits_at_entry = self._memory_limits()
+        self._limits_at_entry = self.memory_limits()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -173,6 +173,18 @@ class DaskExecutor:
             for future in futures:
                 future.cancel()
 
+    def compute(self, *graphs):
+        """``dask.compute(*graphs)`` on this executor's workers; a task that killed every
+        worker it ran on is a :class:`WorkerMemoryError` naming ``memory_limit``."""
+        import dask
+        from distributed.scheduler import KilledWorker
+
+        with self.client.as_current():
+            try:
+                return dask.compute(*graphs)
+            except KilledWorker as exc:
+                raise self._killed_error(exc) from None
+
     def _scatter(self, shared: tuple) -> list:
         """Futures of ``shared`` on every worker, scattered once per distinct object."""
         handles = []
@@ -189,7 +201,7 @@ class DaskExecutor:
 
     def _killed_error(self, exc) -> Exception:
         """A clear error for a task that killed ``allowed_failures`` workers."""
-        limits = self._memory_limits()
+        limits = self.memory_limits()
         limit = f"memory_limit={_bytes(max(limits))} per worker" if limits else "memory_limit"
         evidence = self._memory_evidence()
         if evidence:
@@ -204,7 +216,7 @@ class DaskExecutor:
             "`dask worker --memory-limit`) or fewer rows per task; otherwise read the "
             "workers' logs.")
 
-    def _memory_limits(self) -> list[int]:
+    def memory_limits(self) -> list[int]:
         """Each worker's memory limit in bytes (as the scheduler knows them, or as at entry)."""
         try:
             workers = self.client.scheduler_info(n_workers=-1)["workers"].values()

@@ -16,7 +16,7 @@ import numpy as np
 
 from .._utils._keyed import row_words, selection_keys
 from ..exceptions import DataError
-from ._collection import count_classes, partitioned, share, starts_of, totals
+from ._collection import count_classes, part_counts, partitioned, share, starts_of, totals
 
 _FOLDS = 2 << 32  # stream of the fold draws (after _keyed.SELECT and SYNTHETIC + c)
 _TOP = 2.0**64
@@ -96,22 +96,157 @@ def rows_for_memory(n_columns: int, memory_limit: int, *, share_of_memory: float
     return int(share_of_memory * memory_limit // (8 * (n_columns + 1) * copies))
 
 
-def _sample_part(x_part, y_part, fold_part, start, fold, seed, rates):
-    """This partition's training rows (not in ``fold``): each class at its keyed rate."""
+def _sample_part(x_part, y_part, fold_part, start, exclude, seed, rates):
+    """This partition's rows outside the folds ``exclude``, each class kept at its keyed rate
+    (``fold_part`` None: no folds, every row is a candidate)."""
     y = np.asarray(y_part)
-    index = np.arange(start, start + y.size, dtype=np.int64)
-    keys = selection_keys(seed, index)
-    keep = np.asarray(fold_part) != fold
-    for cls, rate in rates.items():
-        members = y == cls
-        if rate < 1.0:
-            keep &= ~members | (keys < np.uint64(min(rate * _TOP, _TOP - 1)))
+    keep = np.ones(y.size, dtype=bool) if fold_part is None else \
+        ~np.isin(np.asarray(fold_part), list(exclude))
+    sampled = {cls: rate for cls, rate in rates.items() if rate < 1.0}
+    if sampled:
+        keys = selection_keys(seed, np.arange(start, start + y.size, dtype=np.int64))
+        for cls, rate in sampled.items():
+            keep &= (y != cls) | (keys < np.uint64(min(rate * _TOP, _TOP - 1)))
     return x_part[keep], y_part[keep]
+
+
+def _concat(pieces):
+    """One pandas (or numpy) ``(X, y)`` from the partitions' ``(X, y)`` pieces."""
+    import pandas as pd
+
+    if isinstance(pieces[0][0], pd.DataFrame):
+        return pd.concat([p[0] for p in pieces]), pd.concat([p[1] for p in pieces])
+    return np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces])
+
+
+def _fold_class_counts(fold_part, y_part) -> dict:
+    """``{(fold, class): rows}`` of one partition."""
+    pairs, counts = np.unique(np.rec.fromarrays([np.asarray(fold_part), np.asarray(y_part)]),
+                              return_counts=True)
+    return {(int(f), c.item() if hasattr(c, "item") else c): int(n)
+            for (f, c), n in zip(pairs.tolist(), counts.tolist(), strict=True)}
+
+
+class FoldPlan:
+    """Exact stratified folds of a Dask ``(X, y)`` and the class counts of every fold.
+
+    Counting is one pass over ``y`` (and its folds); training samples and test predictions
+    are then lazy graphs over the partitions, so a caller computes as many of them together
+    as it likes (compare computes every strategy of a fold in one go).
+
+    Parameters
+    ----------
+    X, y : Dask DataFrame and Series (or Array and 1-D Array), aligned
+    n_folds : int
+        Folds of the rows (compare adds one for its hold-out).
+    random_state : int, optional
+        Seed of the folds and of the sampled rows.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> frame = pd.DataFrame({"x": range(100), "y": [0] * 90 + [1] * 10})
+    >>> df = dd.from_pandas(frame, npartitions=4)
+    >>> plan = FoldPlan(df[["x"]], df["y"], 5, random_state=0)
+    >>> plan.train_counts(exclude=(0,))
+    {0: 72, 1: 8}
+    >>> X_train, y_train, info = plan.sample(exclude=(0,), max_rows=44)
+    >>> info["rows"]
+    {0: (36, 72), 1: (8, 8)}
+    """
+
+    def __init__(self, X, y, n_folds: int, *, random_state=None):
+        from .._utils._keyed import seed_of
+
+        self.parts = partitioned(X, y, "FoldPlan")
+        self.n_folds = n_folds
+        self.seed = seed_of(random_state)
+        self.folds = stratified_folds(y, n_folds, random_state=random_state)
+        self.fold_parts = list(self.folds.to_delayed())
+        results = dask.compute(*[dask.delayed(part_counts)(p) for p in self.parts.y_parts],
+                               *[dask.delayed(_fold_class_counts)(f, v) for f, v in
+                                 zip(self.fold_parts, self.parts.y_parts, strict=True)])
+        n = self.parts.n_partitions
+        self.lengths = np.array([r[0] for r in results[:n]], dtype=np.int64)
+        self.starts = starts_of(self.lengths)
+        self.counts = totals([r[1] for r in results[:n]])
+        self.fold_counts = totals(list(results[n:]))  # {(fold, class): rows}
+        self.labels = sorted(self.counts)
+
+    def transform_features(self, func, *args) -> None:
+        """Apply ``func(X_part, *args)`` to every partition of ``X`` (lazily, in place)."""
+        self.parts.x_parts = [dask.delayed(func)(x, *args) for x in self.parts.x_parts]
+
+    @property
+    def n_rows(self) -> int:
+        """Rows of the whole table."""
+        return int(self.lengths.sum())
+
+    def train_counts(self, exclude=()) -> dict:
+        """``{class: rows}`` outside the folds ``exclude``."""
+        out = dict(self.counts)
+        for (fold, cls), n in self.fold_counts.items():
+            if fold in exclude:
+                out[cls] -= n
+        return out
+
+    def rates(self, exclude=(), *, max_rows: int) -> dict:
+        """Share of each class's rows kept so that about ``max_rows`` rows come back: 1 for
+        every class but the largest, which fills what is left."""
+        train_of = self.train_counts(exclude)
+        largest = max(train_of, key=train_of.get)
+        others = sum(n for c, n in train_of.items() if c != largest)
+        if others >= max_rows:
+            raise DataError(f"the classes other than the largest have {others:,} training "
+                            f"rows, more than the {max_rows:,} that fit a worker: give the "
+                            "workers more memory (or a larger sample_rows) or sample those "
+                            "classes too")
+        rate = min(1.0, (max_rows - others) / max(train_of[largest], 1))
+        return {c: (rate if c == largest else 1.0) for c in train_of}
+
+    def lazy_sample(self, exclude=(), *, rates: dict):
+        """A delayed ``(X, y)`` of the rows outside ``exclude`` kept at ``rates`` (it stays on
+        the workers until something needs it)."""
+        pieces = [dask.delayed(_sample_part)(x, v, f, int(s), tuple(exclude), self.seed, rates)
+                  for x, v, f, s in zip(self.parts.x_parts, self.parts.y_parts,
+                                        self.fold_parts, self.starts, strict=True)]
+        return dask.delayed(_concat)(pieces)
+
+    def sample(self, exclude=(), *, max_rows: int):
+        """The rows outside ``exclude`` as pandas, sampled to about ``max_rows``; with the
+        ``info`` dict ``{"rows": {class: (kept, of)}, "rate": share of the largest kept}``."""
+        rates = self.rates(exclude, max_rows=max_rows)
+        X_train, y_train = self.lazy_sample(exclude, rates=rates).compute()
+        return X_train, y_train, self.info(y_train, exclude, rates)
+
+    def info(self, y_sample, exclude, rates) -> dict:
+        """What a sample kept of each class (for the report)."""
+        kept = dict(zip(*np.unique(np.asarray(y_sample), return_counts=True), strict=True))
+        train_of = self.train_counts(exclude)
+        return {"rows": {c: (int(kept.get(c, 0)), int(train_of[c])) for c in train_of},
+                "rate": float(min(rates.values()))}
+
+    @staticmethod
+    def broadcast(value):
+        """``value`` for every partition's task: scattered to every worker of the current
+        ``distributed`` client (sent once), or a delayed constant without one."""
+        return share(value, "model")
+
+    def predictions(self, model, fold: int, *, with_labels: bool = False) -> list:
+        """Per partition, a delayed ``(y_true, proba)`` of the rows of ``fold`` (``proba``
+        columns in the order of ``labels``), ``(y_true, y_pred, proba)`` with
+        ``with_labels`` (``y_pred`` from ``model.predict``, which carries any decision rule).
+        ``model`` may itself be delayed."""
+        return [dask.delayed(_predict_part)(model, x, v, f, fold, self.labels, with_labels)
+                for x, v, f in zip(self.parts.x_parts, self.parts.y_parts, self.fold_parts,
+                                   strict=True)]
 
 
 def training_sample(X, y, folds, fold: int, *, max_rows: int, random_state=None):
     """The training rows of ``fold`` as pandas: every row of the smaller classes, the largest
     class sampled so that about ``max_rows`` rows come back.
+
+    ``folds`` is :func:`stratified_folds` of ``y`` with the same ``random_state``.
 
     Returns
     -------
@@ -120,56 +255,33 @@ def training_sample(X, y, folds, fold: int, *, max_rows: int, random_state=None)
         ``{"rows": {class: (kept, of)}, "rate": share of the largest class kept}``, for the
         report ("trained on a stratified sample: ...").
     """
-    from .._utils._keyed import seed_of
-
-    parts = partitioned(X, y, "training_sample")
-    fold_parts = list(folds.to_delayed())
-    lengths, counts = count_classes(parts)
-    n_of = totals(counts)
-    fold_counts = dask.compute(*[dask.delayed(lambda f, v: dict(zip(
-        *np.unique(np.asarray(v)[np.asarray(f) == fold], return_counts=True), strict=True)))(
-            f, v) for f, v in zip(fold_parts, parts.y_parts, strict=True)])
-    test_of = totals([{k.item() if hasattr(k, "item") else k: int(n) for k, n in c.items()}
-                      for c in fold_counts])
-    train_of = {c: n - test_of.get(c, 0) for c, n in n_of.items()}
-    largest = max(train_of, key=train_of.get)
-    others = sum(n for c, n in train_of.items() if c != largest)
-    if others >= max_rows:
-        raise DataError(f"the classes other than the largest have {others:,} training rows, "
-                        f"more than the {max_rows:,} that fit a worker: give the workers more "
-                        "memory or sample those classes too")
-    rate = min(1.0, (max_rows - others) / max(train_of[largest], 1))
-    seed = seed_of(random_state)
-    starts = starts_of(lengths)
-    pieces = dask.compute(*[dask.delayed(_sample_part)(x, v, f, int(s), fold, seed,
-                                                       {largest: rate})
-                            for x, v, f, s in zip(parts.x_parts, parts.y_parts, fold_parts,
-                                                  starts, strict=True)])
-    import pandas as pd
-
-    if parts.kind == "frame":
-        X_train = pd.concat([p[0] for p in pieces])
-        y_train = pd.concat([p[1] for p in pieces])
-    else:
-        X_train = np.concatenate([p[0] for p in pieces])
-        y_train = np.concatenate([p[1] for p in pieces])
-    kept = dict(zip(*np.unique(np.asarray(y_train), return_counts=True), strict=True))
-    info = {"rows": {c: (int(kept.get(c, 0)), int(train_of[c])) for c in train_of},
-            "rate": rate}
-    return X_train, y_train, info
+    plan = _plan_of(X, y, folds, random_state)
+    return plan.sample((fold,), max_rows=max_rows)
 
 
-def _predict_part(model, x_part, y_part, fold_part, fold, labels):
+def _plan_of(X, y, folds, random_state) -> FoldPlan:
+    n_folds = int(folds.max().compute()) + 1
+    plan = FoldPlan(X, y, n_folds, random_state=random_state)
+    plan.folds, plan.fold_parts = folds, list(folds.to_delayed())
+    return plan
+
+
+def _predict_part(model, x_part, y_part, fold_part, fold, labels, with_labels=False):
+    y_true = np.asarray(y_part)
     test = np.asarray(fold_part) == fold
-    if not test.any():
-        return np.zeros(0, dtype=np.asarray(y_part).dtype), np.zeros((0, len(labels)))
+    if model is None or not test.any():  # no model: its fit failed, the caller knows why
+        empty = np.zeros(0, dtype=y_true.dtype)
+        proba = np.zeros((0, len(labels)))
+        return (empty, empty, proba) if with_labels else (empty, proba)
     X = x_part[test]
     proba = np.asarray(model.predict_proba(X), dtype=np.float64)
     out = np.zeros((proba.shape[0], len(labels)))
     position = {c: i for i, c in enumerate(labels)}
     for j, c in enumerate(np.asarray(model.classes_).tolist()):
         out[:, position[c]] = proba[:, j]
-    return np.asarray(y_part)[test], out
+    if with_labels:
+        return y_true[test], np.asarray(model.predict(X)), out
+    return y_true[test], out
 
 
 def fold_predictions(model, X, y, folds, fold: int, labels):
@@ -207,16 +319,18 @@ def sampled_fold_scores(make_estimator, X, y, *, n_folds: int = 5, max_rows: int
     """
     from ..metrics import classification_summary
 
-    folds = stratified_folds(y, n_folds, random_state=random_state)
-    labels = sorted(totals(count_classes(partitioned(X, y, "sampled_fold_scores"))[1]))
+    plan = FoldPlan(X, y, n_folds, random_state=random_state)
+    labels = plan.labels
     records = []
     for fold in range(n_folds):
         start = time.perf_counter()
-        X_train, y_train, info = training_sample(X, y, folds, fold, max_rows=max_rows,
-                                                 random_state=random_state)
+        X_train, y_train, info = plan.sample((fold,), max_rows=max_rows)
         model = make_estimator().fit(X_train, y_train)
         fit_time = time.perf_counter() - start
-        y_true, proba = fold_predictions(model, X, y, folds, fold, labels)
+        handle = share(model, "model")
+        pieces = dask.compute(*plan.predictions(handle, fold))
+        y_true = np.concatenate([p[0] for p in pieces])
+        proba = np.concatenate([p[1] for p in pieces])
         y_pred = np.asarray(labels, dtype=object)[proba.argmax(axis=1)]
         y_pred = y_pred.astype(y_true.dtype)
         scores = classification_summary(y_true, y_pred, y_proba=proba,
