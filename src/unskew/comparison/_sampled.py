@@ -50,12 +50,15 @@ from ._run import task_settings, tuned_metric
 from ._select import holdout_score
 from ._splits import Split
 
+# rows of one partition of a Parquet directory: every fold reads each partition twice (its
+# sample, its predictions), so a partition's copies must leave room for the training sample
+PARTITION_ROWS = 250_000
 # rows of the stratified sample that diagnose, the column screening and the report see
 PROFILE_ROWS = 100_000
 # every class keeps at least this many rows in that sample (all of them when it has fewer)
 PROFILE_CLASS_ROWS = 2_000
 # hold-out rows the bootstrap resamples; a larger hold-out's interval is scaled from them
-BOOTSTRAP_ROWS = 500_000
+BOOTSTRAP_ROWS = 100_000
 # hold-out predictions kept for the report's curves and per-class tables
 REPORT_ROWS = 200_000
 
@@ -154,7 +157,7 @@ def _read(data):
         for file in files:  # names, sizes and times: a changed file is new data
             stat = file.stat()
             h.update(f"{file.relative_to(path)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
-        return read_parquet_dir(path), path.name or str(path), str(path), h.hexdigest()[:16]
+        return read_parquet_dir(path, partition_rows=PARTITION_ROWS), path.name or str(path), str(path), h.hexdigest()[:16]
     from dask.base import tokenize
 
     return data, "data", None, tokenize(data)[:16]
@@ -255,19 +258,24 @@ def _fit(name: str, sample, types: dict, seed, tune, text_encoder, embed_cache, 
         return None, time.perf_counter() - start, failure_record(exc, start)
 
 
-def _score(fitted, labels, *pieces) -> TaskRecord:
-    """The record of one (strategy, fold) from its partitions' test predictions."""
+def _score(fitted, labels, j: int, *pieces) -> TaskRecord:
+    """The record of the ``j``-th model of a fold from its partitions' test predictions."""
     _, fit_time, failed = fitted
     if failed is not None:
         return failed
     start = time.perf_counter() - fit_time
-    y_true = np.concatenate([p[0] for p in pieces])
-    y_pred = np.concatenate([p[1] for p in pieces])
-    proba = np.concatenate([p[2] for p in pieces])
+    y_true, y_pred, proba = _gather(pieces, j)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return scored_record(y_true, y_pred, proba, np.asarray(labels), fit_time=fit_time,
                              start=start, keep_proba=False)
+
+
+def _gather(pieces, j: int):
+    """``(y_true, y_pred, proba)`` of model ``j`` over the partitions' predictions."""
+    return (np.concatenate([p[0] for p in pieces]),
+            np.concatenate([p[1][j][0] for p in pieces]),
+            np.concatenate([p[1][j][1] for p in pieces]))
 
 
 class _Run:
@@ -313,16 +321,13 @@ class _Run:
         return list(fitted[:-1]), self.plan.info(fitted[-1], exclude, rates)
 
     def score(self, fitted: list, fold: int) -> list[TaskRecord]:
-        """Each fitted strategy scored on every row of ``fold``, partition by partition."""
-        graphs = []
-        for estimator, fit_time, failed in fitted:
-            if failed is not None:
-                graphs.append(dask.delayed(_score)((None, fit_time, failed), []))
-                continue
-            model = self.plan.broadcast(estimator)
-            graphs.append(dask.delayed(_score)(
-                (None, fit_time, None), self.plan.labels,
-                *self.plan.predictions(model, fold, with_labels=True)))
+        """Each fitted strategy scored on every row of ``fold``: every partition is read once
+        and predicted by every model, then each model's predictions are scored together."""
+        models = [None if failed is not None else self.plan.broadcast(estimator)
+                  for estimator, _, failed in fitted]
+        pieces = self.plan.predictions(models, fold)
+        graphs = [dask.delayed(_score)((None, fit_time, failed), self.plan.labels, j, *pieces)
+                  for j, (_, fit_time, failed) in enumerate(fitted)]
         return list(self.compute(*graphs))
 
     # -- the folds -------------------------------------------------------------------------
@@ -407,10 +412,8 @@ class _Run:
             raise DataError(f"the winner {best} failed on the hold-out's training sample: "
                             f"{failed.error}")
         model = self.plan.broadcast(estimator)
-        pieces = self.compute(*self.plan.predictions(model, self.hold[0], with_labels=True))
-        y_true = np.concatenate([p[0] for p in pieces])
-        y_pred = np.concatenate([p[1] for p in pieces])
-        proba = np.concatenate([p[2] for p in pieces])
+        pieces = self.compute(*self.plan.predictions([model], self.hold[0]))
+        y_true, y_pred, proba = _gather(pieces, 0)
         self.fold_info["holdout"] = info
         pred = y_pred if METRICS[self.settings.metric].kind == "label" else proba
         honest = _large_holdout_score(best, y_true, pred, self.settings.metric,

@@ -232,12 +232,13 @@ class FoldPlan:
         ``distributed`` client (sent once), or a delayed constant without one."""
         return share(value, "model")
 
-    def predictions(self, model, fold: int, *, with_labels: bool = False) -> list:
-        """Per partition, a delayed ``(y_true, proba)`` of the rows of ``fold`` (``proba``
-        columns in the order of ``labels``), ``(y_true, y_pred, proba)`` with
-        ``with_labels`` (``y_pred`` from ``model.predict``, which carries any decision rule).
-        ``model`` may itself be delayed."""
-        return [dask.delayed(_predict_part)(model, x, v, f, fold, self.labels, with_labels)
+    def predictions(self, models: list, fold: int) -> list:
+        """Per partition, a delayed ``(y_true, [(y_pred, proba) per model])`` over the rows of
+        ``fold``: each partition is read once for every model. ``y_pred`` comes from
+        ``model.predict`` (which carries any decision rule), ``proba`` has its columns in the
+        order of ``labels``; a model that is None (its fit failed) gets empty arrays. The
+        models may be delayed or scattered (:meth:`broadcast`)."""
+        return [dask.delayed(_predict_models)(list(models), x, v, f, fold, self.labels)
                 for x, v, f in zip(self.parts.x_parts, self.parts.y_parts, self.fold_parts,
                                    strict=True)]
 
@@ -266,21 +267,33 @@ def _plan_of(X, y, folds, random_state) -> FoldPlan:
     return plan
 
 
-def _predict_part(model, x_part, y_part, fold_part, fold, labels, with_labels=False):
-    y_true = np.asarray(y_part)
-    test = np.asarray(fold_part) == fold
-    if model is None or not test.any():  # no model: its fit failed, the caller knows why
-        empty = np.zeros(0, dtype=y_true.dtype)
-        proba = np.zeros((0, len(labels)))
-        return (empty, empty, proba) if with_labels else (empty, proba)
-    X = x_part[test]
+def _aligned(model, X, labels) -> np.ndarray:
     proba = np.asarray(model.predict_proba(X), dtype=np.float64)
     out = np.zeros((proba.shape[0], len(labels)))
     position = {c: i for i, c in enumerate(labels)}
     for j, c in enumerate(np.asarray(model.classes_).tolist()):
         out[:, position[c]] = proba[:, j]
-    if with_labels:
-        return y_true[test], np.asarray(model.predict(X)), out
+    return out
+
+
+def _predict_part(model, x_part, y_part, fold_part, fold, labels):
+    """``(y_true, proba)`` of one partition's rows of ``fold``."""
+    test = np.asarray(fold_part) == fold
+    return np.asarray(y_part)[test], _aligned(model, x_part[test], labels) if test.any() \
+        else np.zeros((0, len(labels)))
+
+
+def _predict_models(models, x_part, y_part, fold_part, fold, labels):
+    """``(y_true, [(y_pred, proba) per model])`` of one partition's rows of ``fold``."""
+    y_true = np.asarray(y_part)
+    test = np.asarray(fold_part) == fold
+    X = x_part[test]
+    out = []
+    for model in models:
+        if model is None or not test.any():  # no model: its fit failed, the caller knows why
+            out.append((y_true[:0], np.zeros((0, len(labels)))))
+        else:
+            out.append((np.asarray(model.predict(X)), _aligned(model, X, labels)))
     return y_true[test], out
 
 
@@ -328,9 +341,9 @@ def sampled_fold_scores(make_estimator, X, y, *, n_folds: int = 5, max_rows: int
         model = make_estimator().fit(X_train, y_train)
         fit_time = time.perf_counter() - start
         handle = share(model, "model")
-        pieces = dask.compute(*plan.predictions(handle, fold))
+        pieces = dask.compute(*plan.predictions([handle], fold))
         y_true = np.concatenate([p[0] for p in pieces])
-        proba = np.concatenate([p[1] for p in pieces])
+        proba = np.concatenate([p[1][0][1] for p in pieces])
         y_pred = np.asarray(labels, dtype=object)[proba.argmax(axis=1)]
         y_pred = y_pred.astype(y_true.dtype)
         scores = classification_summary(y_true, y_pred, y_proba=proba,
