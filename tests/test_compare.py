@@ -633,3 +633,21 @@ def test_compare_records_data_source_and_total_time_before_the_report(run, table
     assert result.timings["total_s"] > 0
     written = json.loads((out / "result.json").read_text())
     assert written["timings"]["total_s"] > 0
+
+
+def test_a_large_selection_runs_its_folds_once_unless_repeats_are_asked():
+    """Check the default repeats: 2 below 100,000 selection rows, 1 from there (with a note)."""
+    from unskew.comparison._prepare import LARGE_SELECTION, _repeats
+
+    notes = []
+    assert _repeats(None, LARGE_SELECTION - 1, notes) == 2 and notes == []
+    assert _repeats(3, 10 * LARGE_SELECTION, notes) == 3 and notes == []
+    rng = np.random.default_rng(0)
+    n = int(LARGE_SELECTION / 0.8) + 10  # the hold-out takes a fifth
+    y = (rng.random(n) < 0.05).astype(int)
+    frame = pd.DataFrame({"a": rng.normal(size=n) + y, "b": rng.normal(size=n), "y": y})
+    result = unskew.compare(frame, target="y", strategies=["none+lr"], folds=2,
+                            diagnose=False, progress=False)
+    assert result.settings["repeats"] == 1
+    assert set(result.fold_scores["repeat"]) == {0}
+    assert any("its folds run once (repeats=1)" in w for w in result.warnings)

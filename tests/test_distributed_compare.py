@@ -54,12 +54,15 @@ def test_each_fold_trains_on_a_sample_and_scores_every_test_row(folder, result):
     frame = _table()
     types = res.dataset["feature_types"]
     assert types == {"a": "numeric", "b": "numeric", "shop": "categorical"}
+    rates = plan.rates((), max_rows=1500)  # one share of the majority for every fit
+    assert rates[1] == 1.0
     for fold in range(3):
-        X_train, y_train, info = plan.sample((fold, 3), max_rows=1500)
-        # every minority training row is kept; the majority fills the rest
+        X_train, y_train = plan.lazy_sample((fold, 3), rates=rates).compute()
+        # every minority training row is kept; the majority at the final fit's share
         minority = int(((folds != fold) & (folds != 3) & (frame["y"] == 1)).sum())
-        assert info["rows"][1] == (minority, minority)
-        assert abs(len(y_train) - 1500) < 100
+        assert (y_train == 1).sum() == minority
+        majority = int(((folds != fold) & (folds != 3) & (frame["y"] == 0)).sum())
+        assert abs((y_train == 0).sum() - rates[0] * majority) < 4 * np.sqrt(majority)
         model = build_estimator("weighted+lr", types, 0).fit(X_train, y_train)
         test = frame[folds == fold]
         expected = classification_summary(
@@ -78,12 +81,15 @@ def test_the_result_and_report_say_how_folds_were_sampled(result):
     """Check the settings, warnings and written files of an out-of-core run."""
     res, out = result
     assert res.settings["sampled"]["max_rows"] == 1500
+    final = res.settings["sampled"]["final_rows"]
+    assert final[1] == (res.dataset["class_counts"][1],) * 2  # every minority row
+    assert abs(final[0][0] + final[1][0] - 1500) < 100  # the largest fit fills the budget
     assert res.dataset["n_samples"] == 6000
     assert res.dataset["class_counts"][0] + res.dataset["class_counts"][1] == 6000
-    assert any("stratified sample of at most 1,500 rows" in w for w in res.warnings)
+    assert any("the saved model on at most 1,500 rows" in w for w in res.warnings)
     assert list(res.leaderboard["rank"]) == [1.0, 2.0]
     html = (out / "report.html").read_text()
-    assert "stratified sample of at most 1,500 rows" in html
+    assert "the saved model on at most 1,500 rows" in html
     assert (out / "model.skops").exists()
     loaded = unskew.load_model(out / "model.skops")
     frame = _table(200, seed=1)

@@ -32,7 +32,7 @@ _N_OOF = 5  # strategies whose out-of-fold predictions the report plots
 
 
 def compare(data, target: str | None = None, *, metric: str = "macro_f1",
-            strategies=None, preset: str = "default", folds: int = 5, repeats: int = 2,
+            strategies=None, preset: str = "default", folds: int = 5, repeats: int | None = None,
             groups: str | None = None, time_column: str | None = None,
             min_class_size: int | None = None, holdout: float = 0.2,
             racing: bool | None = None, time_budget: float | None = None, task_timeout: float | None = None,
@@ -64,8 +64,12 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
         on the command line); by default those of ``preset``.
     preset : {"fast", "default", "thorough"}, default="default"
         Which strategies to run when ``strategies`` is not given.
-    folds, repeats : int, default=5, 2
-        Repeated stratified K-fold of the selection data.
+    folds : int, default=5
+        Folds of the stratified K-fold of the selection data.
+    repeats : int, optional
+        Repeats of the K-fold: 2 by default, 1 when the selection data has 100,000 rows or
+        more (there a repeat costs as much as the first pass and narrows the intervals little;
+        ``repeats=2`` asks for it all the same). The notes say when the default was 1.
     groups : str, optional
         Column whose values (patients, customers) must stay within one fold; it is not used as
         a feature.
@@ -174,7 +178,8 @@ def compare(data, target: str | None = None, *, metric: str = "macro_f1",
         return compare_sampled(data, settings, runnable, notes, out=out, progress=progress,
                                diagnose=diagnose, started=started)
     prepared = prepare(data, settings, runnable, notes)
-    settings = _record_source(settings, data, prepared.dataset)
+    settings = _record_source(dataclasses.replace(settings, repeats=prepared.repeats), data,
+                              prepared.dataset)
     if prepared.considered is not None:
         settings = dataclasses.replace(settings, strategies=prepared.considered)
     stage = {"prepare_s": time.perf_counter() - started}
@@ -209,7 +214,7 @@ def _settings(given: dict) -> CompareSettings:
         raise DataError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}")
     if folds < 2:
         raise DataError(f"folds must be at least 2, got {folds}")
-    if repeats < 1:
+    if repeats is not None and repeats < 1:
         raise DataError(f"repeats must be at least 1, got {repeats}")
     if not 0.0 <= holdout < 0.5:
         raise DataError(f"holdout must be in [0, 0.5), got {holdout}")

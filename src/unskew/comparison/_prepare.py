@@ -17,6 +17,8 @@ from ..exceptions import DataError
 from ._settings import CompareSettings
 from ._splits import Split, class_size_hint, list_classes, make_splits
 
+# from this many selection rows, the folds run once unless repeats are asked for
+LARGE_SELECTION = 100_000
 # a categorical column whose once-seen categories cover this share of rows is mostly unseen
 _UNSEEN_SHARE = 0.5
 
@@ -45,6 +47,8 @@ class Prepared:
     considered : tuple of str or None
         The strategies the preset stands for on this data, when that differs from the
         preset's own list (a text-only table runs the text strategies).
+    repeats : int
+        Repeats of the K-fold (as asked, or the default for this many selection rows).
     notes : list of str
         What the user should know about how the data was read and used.
     """
@@ -59,6 +63,7 @@ class Prepared:
     screened: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
     considered: tuple | None = None
+    repeats: int = 2
 
     @property
     def y(self) -> np.ndarray:
@@ -78,14 +83,27 @@ def prepare(data, settings: CompareSettings, strategies: list, notes: list) -> P
     labels = np.unique(y)
     rare = int(np.flatnonzero(labels == dataset.classes[-1])[0])
     sel, hold = _holdout_split(y, settings.holdout, settings.folds, settings.random_state, notes)
-    splits = make_splits(y[sel], folds=settings.folds, repeats=settings.repeats,
+    repeats = _repeats(settings.repeats, sel.size, notes)
+    splits = make_splits(y[sel], folds=settings.folds, repeats=repeats,
                          groups=None if settings.groups is None else split_on[sel],
                          time=None if settings.time_column is None else split_on[sel],
                          random_state=settings.random_state)
     # after the checks on the target, so its errors come first; rows stay as they are
     dataset, screened, strategies, considered = screen(dataset, settings, strategies, notes)
     return Prepared(dataset, labels, rare, sel, hold, splits, strategies, screened, notes,
-                    considered)
+                    considered, repeats)
+
+
+def _repeats(asked: int | None, n_selection: int, notes: list) -> int:
+    """The K-fold's repeats: as asked, else 2, or 1 from LARGE_SELECTION rows."""
+    if asked is not None:
+        return asked
+    if n_selection < LARGE_SELECTION:
+        return 2
+    notes.append(f"the selection data has {n_selection:,} rows, so its folds run once "
+                 "(repeats=1): a second repeat would double the time and narrow the intervals "
+                 "little; --repeats 2 runs it")
+    return 1
 
 
 def screen(dataset: Dataset, settings: CompareSettings, strategies: list, notes: list):

@@ -89,8 +89,7 @@ def compare_sampled(data, settings, strategies: list, notes: list, *, out: Path 
                                                 notes)
         dataset, screened, strategies, considered = screen(dataset, settings, strategies, notes)
         columns, types = list(dataset.X.columns), dict(dataset.feature_types)
-        # one copy of the sample's schema in the graph, however many partitions use it
-        plan.transform_features(_features, dask.delayed(dataset, name=f"unskew-schema-{data_hash}"))
+        plan.transform_features(_features, _schema(dataset))
         max_rows = settings.sample_rows or _rows_for_memory(len(columns), memory)
         stage["prepare_s"] = time.perf_counter() - started
         run = _Run(plan, settings, strategies, types, max_rows, executor,
@@ -198,6 +197,13 @@ def _features(part: pd.DataFrame, dataset) -> pd.DataFrame:
     return dataset.conform(part)
 
 
+def _schema(dataset):
+    """The sample's columns and types without its rows (one row of each class), for the
+    graph: every partition's task carries it."""
+    y = dataset.y.to_numpy()
+    return dataset.subset(rows=np.sort([np.flatnonzero(y == c)[0] for c in np.unique(y)]))
+
+
 def _rows_for_memory(n_columns: int, memory: int) -> int:
     from ..distributed import rows_for_memory
 
@@ -293,6 +299,10 @@ class _Run:
         self.hold = (settings.folds,) if settings.holdout > 0 else ()
         self.threads = 1 if settings.n_jobs > 1 or executor is not None else None
         self.fold_info: dict[int, dict] = {}
+        # one keep-rate per class for every fit, sized so the largest (the final model, on
+        # every row) fits max_rows: the folds, the hold-out fit and the saved model all see
+        # the classes in the same proportions, so the winner is refitted as it was scored
+        self.rates = plan.rates((), max_rows=self.max_rows)
         keyed = task_settings(settings, self.tune)
         empty = np.zeros(0, dtype=np.int64)
         self.tasks = [Task(name, Split(0, fold, empty, empty), task_key(
@@ -313,7 +323,7 @@ class _Run:
 
     def fit_on(self, names: list[str], exclude) -> tuple[list, dict]:
         """Every strategy of ``names`` fitted on one sample of the rows outside ``exclude``."""
-        rates = self.plan.rates(exclude, max_rows=self.max_rows)
+        rates = self.rates
         sample = self.plan.lazy_sample(exclude, rates=rates)
         y_of = dask.delayed(lambda s: np.asarray(s[1]))(sample)
         fitted = self.compute(*[dask.delayed(_fit)(n, sample, *self.fit_args()) for n in names],
@@ -442,15 +452,18 @@ class _Run:
                  f"{self.plan.n_rows:,} rows) and cut into {parts} by exact stratified "
                  "keyed draws, one repeat"
                  + (f" (not the {settings.repeats} asked: a repeat would read every row "
-                    "again)" if settings.repeats > 2 else "")]
+                    "again)" if (settings.repeats or 0) > 2 else "")]
         if info is not None:
             rate = info["rate"]
             kept = "; ".join(f"class {c!r} {k:,} of {n:,}" for c, (k, n) in
                              info["rows"].items())
-            lines.append(f"each fold trained on a stratified sample of at most "
-                         f"{self.max_rows:,} rows (every row of the classes but the largest, "
-                         f"{rate:.1%} of the largest; fold 0: {kept}) and was scored on every "
-                         "row of its test part")
+            lines.append(f"each fold trained on a stratified sample (every row of the classes "
+                         f"but the largest, {rate:.1%} of the largest; fold 0: {kept}) and was "
+                         "scored on every row of its test part; the hold-out fit and the saved "
+                         f"model keep the same shares, the saved model on at most "
+                         f"{self.max_rows:,} rows. The sample holds the classes nearer balance "
+                         "than the table, as random under-sampling would: every strategy is "
+                         "compared on the same sample, and scored as trained on it")
         lines.append(f"the data profile (diagnose, column screening) is of a stratified sample "
                      f"of {profile_rows:,} rows; the report's curves and per-class tables are "
                      "the winner's predictions on the hold-out part" if holdout else

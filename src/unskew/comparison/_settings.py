@@ -71,7 +71,8 @@ OPTIONS = (
     Option("preset", "--preset", "which catalogue of strategies to run (default: default)",
            default="default", choices=PRESETS, group="strategies"),
     Option("folds", "--folds", "folds (default: 5)", default=5, type=int, short="-k"),
-    Option("repeats", "--repeats", "repeats of the K-fold (default: 2)", default=2, type=int,
+    Option("repeats", "--repeats", "repeats of the K-fold (default: 2, or 1 when the "
+           "selection data has 100,000 rows or more)", type=int,
            short="-r"),
     Option("groups", "--groups", "keep each value of COL (a patient, a customer) in one fold",
            metavar="COL", group="split"),
@@ -157,7 +158,7 @@ class CompareSettings:
     strategies: tuple | None = None
     preset: str | None = "default"
     folds: int = 5
-    repeats: int = 2
+    repeats: int | None = 2
     groups: str | None = None
     time_column: str | None = None
     min_class_size: int | None = None
