@@ -156,8 +156,10 @@ def main(argv=None) -> int:
     peaks = peak_by_stage(memory.samples, t0, timings)
     record.update(wall_s=wall, timings=timings, peak_rss_by_stage=peaks,
                   peak_rss=max(rss for _, rss in memory.samples), winner=result.best_,
-                  leaderboard=result.leaderboard[["strategy", "status", "mean"]]
-                  .to_dict("records") if "mean" in result.leaderboard else None)
+                  repeats=result.settings["repeats"],
+                  leaderboard=result.leaderboard[["strategy", "status", "macro_f1",
+                                                  "macro_f1_low", "macro_f1_high", "fit_time"]]
+                  .to_dict("records"))
     print(f"wall {wall:.0f} s, peak {record['peak_rss'] / 2**30:.2f} GiB, winner {result.best_}")
     for stage in STAGES:
         peak = peaks.get(stage)
@@ -166,7 +168,43 @@ def main(argv=None) -> int:
     Path(args.log).parent.mkdir(parents=True, exist_ok=True)
     with open(args.log, "a") as fh:
         fh.write(json.dumps(record, default=str) + "\n")
+    (RESULTS / "bench_compare_scale.md").write_text(report(Path(args.log)))
     return 0
+
+
+def report(log: Path) -> str:
+    """Markdown of every run in ``log``: time and peak memory by stage, the task profile."""
+    runs = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    lines = ["# compare --preset fast at scale (issue 18)", "",
+             "`python benchmarks/bench_compare_scale.py --rows N [--profile]`: 20 numeric + 2 "
+             "categorical columns, binary 1:99, `unskew.compare(frame, preset='fast', "
+             "n_jobs=2)` from an empty cache, report and model written. Memory: resident sets "
+             "summed over the process tree (an upper bound). Target: 1,000,000 rows in at most "
+             "10 minutes and 4 GiB on 2 cores.", ""]
+    for r in runs:
+        lines += [f"## {r['rows']:,} rows, {r['jobs']} jobs (started {r['started']}, load "
+                  f"{r['load_at_start'][0]:.1f}, unskew {r['version']}, repeats "
+                  f"{r.get('repeats', '?')})", "",
+                  f"Wall {r['wall_s']:.0f} s, peak {r['peak_rss'] / 2**30:.2f} GiB, winner "
+                  f"{r['winner']}.", "", "| stage | seconds | peak memory |", "|---|---:|---:|"]
+        for stage in STAGES:
+            peak = r["peak_rss_by_stage"].get(stage)
+            lines.append(f"| {stage} | {r['timings'].get(stage, 0.0):.1f} | "
+                         f"{'-' if peak is None else f'{peak / 2**30:.2f} GiB'} |")
+        if r.get("profile"):
+            lines += ["", "One task per strategy alone in this process (first training fold, "
+                      "all cores):", "", "| strategy | fit s | predict s | macro-F1 |",
+                      "|---|---:|---:|---:|"]
+            lines += [f"| {p['strategy']} | {p['fit_s']:.1f} | {p['predict_s']:.1f} | "
+                      f"{p['macro_f1']:.3f} |" for p in r["profile"]]
+        if r.get("leaderboard"):
+            lines += ["", "| strategy | status | macro-F1 [95% CI] | fit s |",
+                      "|---|---|---|---:|"]
+            lines += [f"| {b['strategy']} | {b['status']} | {b['macro_f1']:.3f} "
+                      f"[{b['macro_f1_low']:.3f}, {b['macro_f1_high']:.3f}] | "
+                      f"{b['fit_time']:.1f} |" for b in r["leaderboard"]]
+        lines.append("")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
