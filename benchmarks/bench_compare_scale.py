@@ -5,8 +5,10 @@ categorical ones (12 and 40 levels, carrying some signal), binary 1:99. ``unskew
 with the fast preset on ``--jobs`` processes, writing its outputs (report, model) to a temporary
 folder, from an empty task cache. A thread samples the resident memory of this process and of
 its children (joblib's workers) every 0.2 s; samples are assigned to compare's stages from the
-result's stage timings. Memory is the sum of resident sets over the process tree, an upper bound
-(pages the workers share through joblib's memmapping count once per process).
+result's stage timings. Memory is summed over the process tree twice: resident sets (RSS, an
+upper bound: pages the workers share through joblib's memmapping count once per process) and
+proportional sets (PSS: a page shared by n processes counts 1/n in each, so the sum counts it
+once).
 
 ``--profile`` adds one task per strategy of the preset, timed alone in this process on the
 first training fold, so the benchmark says where the task time goes.
@@ -68,11 +70,15 @@ class _Memory(threading.Thread):
 
     def run(self):
         while not self._halt.is_set():
-            total = 0
+            total = shared = 0
             for proc in [self._me, *self._me.children(recursive=True)]:
                 with contextlib.suppress(psutil.Error):
-                    total += proc.memory_info().rss
-            self.samples.append((time.perf_counter(), total))
+                    info = proc.memory_full_info()
+                    total += info.rss
+                    # PSS splits each page shared by n processes (joblib's memmapped table)
+                    # into n parts, so the sum over the tree counts it once
+                    shared += getattr(info, "pss", info.rss)
+            self.samples.append((time.perf_counter(), total, shared))
             self._halt.wait(self.every)
 
     def stop(self):
@@ -80,7 +86,7 @@ class _Memory(threading.Thread):
         self.join()
 
 
-def peak_by_stage(samples, start: float, timings: dict) -> dict:
+def peak_by_stage(samples, start: float, timings: dict, column: int = 1) -> dict:
     """Peak of the samples that fall in each stage, from the stages' cumulative durations."""
     bounds, t = {}, start
     for stage in STAGES:
@@ -88,7 +94,7 @@ def peak_by_stage(samples, start: float, timings: dict) -> dict:
         t += timings.get(stage, 0.0)
     peaks = {}
     for stage, (lo, hi) in bounds.items():
-        inside = [rss for when, rss in samples if lo <= when < hi]
+        inside = [sample[column] for sample in samples if lo <= sample[0] < hi]
         peaks[stage] = max(inside) if inside else None
     return peaks
 
@@ -154,13 +160,17 @@ def main(argv=None) -> int:
         memory.stop()
     timings = dict(result.timings)
     peaks = peak_by_stage(memory.samples, t0, timings)
+    pss_peaks = peak_by_stage(memory.samples, t0, timings, column=2)
     record.update(wall_s=wall, timings=timings, peak_rss_by_stage=peaks,
-                  peak_rss=max(rss for _, rss in memory.samples), winner=result.best_,
+                  peak_rss=max(sample[1] for sample in memory.samples),
+                  peak_pss_by_stage=pss_peaks,
+                  peak_pss=max(sample[2] for sample in memory.samples), winner=result.best_,
                   repeats=result.settings["repeats"],
                   leaderboard=result.leaderboard[["strategy", "status", "macro_f1",
                                                   "macro_f1_low", "macro_f1_high", "fit_time"]]
                   .to_dict("records"))
-    print(f"wall {wall:.0f} s, peak {record['peak_rss'] / 2**30:.2f} GiB, winner {result.best_}")
+    print(f"wall {wall:.0f} s, peak {record['peak_rss'] / 2**30:.2f} GiB RSS, "
+          f"{record['peak_pss'] / 2**30:.2f} GiB PSS, winner {result.best_}")
     for stage in STAGES:
         peak = peaks.get(stage)
         print(f"  {stage:<20} {timings.get(stage, 0.0):7.1f} s   peak "
@@ -168,7 +178,7 @@ def main(argv=None) -> int:
     Path(args.log).parent.mkdir(parents=True, exist_ok=True)
     with open(args.log, "a") as fh:
         fh.write(json.dumps(record, default=str) + "\n")
-    (RESULTS / "bench_compare_scale.md").write_text(report(Path(args.log)))
+    Path(args.log).with_suffix(".md").write_text(report(Path(args.log)))
     return 0
 
 
@@ -185,12 +195,19 @@ def report(log: Path) -> str:
         lines += [f"## {r['rows']:,} rows, {r['jobs']} jobs (started {r['started']}, load "
                   f"{r['load_at_start'][0]:.1f}, unskew {r['version']}, repeats "
                   f"{r.get('repeats', '?')})", "",
-                  f"Wall {r['wall_s']:.0f} s, peak {r['peak_rss'] / 2**30:.2f} GiB, winner "
-                  f"{r['winner']}.", "", "| stage | seconds | peak memory |", "|---|---:|---:|"]
+                  f"Wall {r['wall_s']:.0f} s, peak {r['peak_rss'] / 2**30:.2f} GiB (RSS summed)"
+                  + (f", {r['peak_pss'] / 2**30:.2f} GiB (PSS summed: shared pages once)"
+                     if "peak_pss" in r else "") + f", winner {r['winner']}.", "",
+                  "| stage | seconds | peak RSS, summed | peak PSS, summed |",
+                  "|---|---:|---:|---:|"]
+
+        def gib(value):
+            return "-" if value is None else f"{value / 2**30:.2f} GiB"
+
         for stage in STAGES:
-            peak = r["peak_rss_by_stage"].get(stage)
             lines.append(f"| {stage} | {r['timings'].get(stage, 0.0):.1f} | "
-                         f"{'-' if peak is None else f'{peak / 2**30:.2f} GiB'} |")
+                         f"{gib(r['peak_rss_by_stage'].get(stage))} | "
+                         f"{gib(r.get('peak_pss_by_stage', {}).get(stage))} |")
         if r.get("profile"):
             lines += ["", "One task per strategy alone in this process (first training fold, "
                       "all cores):", "", "| strategy | fit s | predict s | macro-F1 |",
