@@ -144,3 +144,27 @@ def test_bad_input_is_named(folder, given, message):
     """Check clear errors for what the lazy road cannot do or cannot find."""
     with pytest.raises(DataError, match=message):
         unskew.compare(str(folder), **{**RUN, **given})
+
+
+def test_string_labels_missing_values_and_a_mixed_schema(tmp_path):
+    """Check three string classes and a numeric column with a gap in one file; files whose
+    columns differ in type are refused by name."""
+    rng = np.random.default_rng(3)
+    n = 3000
+    y = rng.choice(np.array(["ok", "late", "fraud"], dtype=object), size=n, p=[0.8, 0.15, 0.05])
+    frame = pd.DataFrame({"amount": (rng.integers(0, 100, n) + 40 * (y == "fraud")).astype(float),
+                          "channel": rng.choice(["web", "app", "shop"], size=n), "label": y})
+    frame.loc[1005, "amount"] = np.nan
+    for i in range(3):
+        frame.iloc[1000 * i:1000 * (i + 1)].to_parquet(tmp_path / f"{i}.parquet", index=False)
+    result = unskew.compare(str(tmp_path), target="label", strategies=["weighted+lr"],
+                            folds=3, diagnose=False, progress=False)
+    assert result.classes == ["fraud", "late", "ok"]
+    assert result.dataset["feature_types"] == {"amount": "numeric", "channel": "categorical"}
+    assert result.leaderboard.loc[0, "status"] == "ok"
+    assert result.dataset["class_counts"] == frame["label"].value_counts().to_dict()
+    frame.iloc[:1000].astype({"amount": "int64"}, errors="ignore").fillna(0).astype(
+        {"amount": "int64"}).to_parquet(tmp_path / "0.parquet", index=False)
+    with pytest.raises(DataError, match="every file of the directory must share one schema"):
+        unskew.compare(str(tmp_path), target="label", strategies=["weighted+lr"], folds=3,
+                       diagnose=False, progress=False)

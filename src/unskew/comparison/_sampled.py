@@ -82,11 +82,9 @@ def compare_sampled(data, settings, strategies: list, notes: list, *, out: Path 
     n_parts = settings.folds + int(holdout)
     stage = {}
     with _scheduler(settings) as (executor, memory):
-        mark = time.perf_counter()
         plan = FoldPlan(X, y, n_parts, random_state=settings.random_state)
         _check_labels(plan, settings.target)
-        dataset, profile_rows = _profile_sample(plan, X, settings, name, source, data_hash,
-                                                notes)
+        dataset, profile_rows = _profile_sample(plan, settings, name, source, data_hash, notes)
         dataset, screened, strategies, considered = screen(dataset, settings, strategies, notes)
         columns, types = list(dataset.X.columns), dict(dataset.feature_types)
         plan.transform_features(_features, _schema(dataset))
@@ -210,7 +208,7 @@ def _rows_for_memory(n_columns: int, memory: int) -> int:
     return rows_for_memory(n_columns, memory)
 
 
-def _profile_sample(plan, X, settings, name, source, data_hash, notes):
+def _profile_sample(plan, settings, name, source, data_hash, notes):
     """A stratified sample of the table (about PROFILE_ROWS rows, each class at least
     PROFILE_CLASS_ROWS) as a Dataset: the feature types are inferred on it, and it is what
     the column screening, diagnose and the report see."""
