@@ -191,3 +191,31 @@ def test_cli_compare_with_the_dask_executor(cluster, local_board, tmp_path, caps
     board = pd.read_csv(out / "leaderboard.csv")
     assert board["strategy"].tolist() == local_board["strategy"].tolist()
     np.testing.assert_allclose(board["macro_f1"], local_board["macro_f1"])
+
+
+def test_lazy_compare_with_a_killed_worker_gives_the_same_leaderboard(cluster, tmp_path):
+    """Check that compare over a Parquet directory survives a killed worker: Dask recomputes
+    what the worker held, and every (strategy, fold) is cached once, as without the kill."""
+    rng = np.random.default_rng(1)
+    n = 24_000
+    y = (rng.random(n) < 0.05).astype(int)
+    table = pd.DataFrame(rng.normal(size=(n, 6)) + y[:, None], columns=list("abcdef"))
+    for i in range(6):
+        table.iloc[4000 * i:4000 * (i + 1)].assign(y=y[4000 * i:4000 * (i + 1)]).to_parquet(
+            tmp_path / f"{i}.parquet", index=False)
+    run = dict(target="y", strategies=STRATEGIES, folds=3, sample_rows=6000, diagnose=False,
+               progress=False, random_state=0)
+    reference = unskew.compare(str(tmp_path), **run).leaderboard  # threads, no cluster
+    _wait_for_workers(cluster)
+    killed: list = []
+    killer = threading.Thread(target=_kill_a_busy_worker,
+                              args=(cluster.scheduler_address, killed))
+    killer.start()
+    out = tmp_path / "run"
+    board = unskew.compare(str(tmp_path), executor="dask", scheduler=cluster.scheduler_address,
+                           n_jobs=2, out=out, **run).leaderboard
+    killer.join()
+    assert killed, "no worker was seen running a task"
+    assert len(list((out / "cache").glob("*.npz"))) == len(STRATEGIES) * 3
+    pd.testing.assert_frame_equal(_without_times(board), _without_times(reference))
+    _wait_for_workers(cluster)
