@@ -640,8 +640,9 @@ def test_a_large_selection_runs_its_folds_once_unless_repeats_are_asked():
     from unskew.comparison._prepare import LARGE_SELECTION, _repeats
 
     notes = []
-    assert _repeats(None, LARGE_SELECTION - 1, notes) == 2 and notes == []
-    assert _repeats(3, 10 * LARGE_SELECTION, notes) == 3 and notes == []
+    assert _repeats(None, LARGE_SELECTION - 1, notes) == 2
+    assert _repeats(3, 10 * LARGE_SELECTION, notes) == 3
+    assert notes == []
     rng = np.random.default_rng(0)
     n = int(LARGE_SELECTION / 0.8) + 10  # the hold-out takes a fifth
     y = (rng.random(n) < 0.05).astype(int)
