@@ -1,5 +1,13 @@
 """Dask: compare's tasks on a cluster, and resampling of data that does not fit one machine.
 
+- :class:`DaskExecutor` runs compare's (strategy x fold) tasks on ``dask.distributed`` workers;
+- :class:`RandomUnderSampler`, :class:`RandomOverSampler`, :class:`SMOTE`,
+  :class:`TomekLinks`, :class:`EditedNearestNeighbours` resample Dask collections partition
+  by partition (exact global counts, the same rows whatever the partitioning);
+- :func:`read_parquet_dir` reads a directory of Parquet files lazily, rows numbered;
+- :class:`FoldPlan` (exact stratified folds, stratified training samples, test predictions
+  partition by partition) is what ``unskew.compare`` runs on such data.
+
 Needs the ``dask`` extra (``pip install "unskew[dask]"``); ``import unskew`` never imports
 dask, this room does.
 
