@@ -20,6 +20,7 @@ directory itself (sampled folds). Each command appends one JSON record to ``--lo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import sys
@@ -85,14 +86,11 @@ class _Sampler(threading.Thread):
         self.join()
 
 
-def resample(folder: Path, workers: int, memory_limit: str, out: Path) -> dict:
-    """Under-sample to 1:10, SMOTE to 1:1, write Parquet; time and peak worker memory."""
-    import dask
-    import dask.dataframe as dd
-    from dask.utils import parse_bytes
+@contextlib.contextmanager
+def _measured_cluster(workers: int, memory_limit: str, out: Path):
+    """A LocalCluster of ``workers`` single-threaded processes limited to ``memory_limit``,
+    a client as the default scheduler and a started :class:`_Sampler` (``out`` emptied)."""
     from distributed import Client, LocalCluster
-
-    from unskew.distributed import SMOTE, RandomUnderSampler, read_parquet_dir, split_target
 
     if out.exists():
         shutil.rmtree(out)
@@ -101,6 +99,27 @@ def resample(folder: Path, workers: int, memory_limit: str, out: Path) -> dict:
             Client(cluster) as client:
         sampler = _Sampler(client)
         sampler.start()
+        yield cluster, sampler
+
+
+def _run_record(workers: int, memory_limit: str, seconds: float, sampler: _Sampler) -> dict:
+    """What every cluster run records: its workers, time and the sampled worker memory."""
+    from dask.utils import parse_bytes
+
+    return {"workers": workers, "memory_limit": memory_limit,
+            "memory_limit_bytes": parse_bytes(memory_limit), "seconds": seconds,
+            "peak_worker_memory": sampler.peak_memory, "spilled_to_disk": sampler.spilled_disk,
+            "workers_seen": len(sampler.workers_seen)}
+
+
+def resample(folder: Path, workers: int, memory_limit: str, out: Path) -> dict:
+    """Under-sample to 1:10, SMOTE to 1:1, write Parquet; time and peak worker memory."""
+    import dask
+    import dask.dataframe as dd
+
+    from unskew.distributed import SMOTE, RandomUnderSampler, read_parquet_dir, split_target
+
+    with _measured_cluster(workers, memory_limit, out) as (_, sampler):
         start = time.perf_counter()
         X, y = split_target(read_parquet_dir(folder), "y")
         steps = {}
@@ -115,11 +134,7 @@ def resample(folder: Path, workers: int, memory_limit: str, out: Path) -> dict:
         seconds = time.perf_counter() - start
         sampler.stop()
         counts = dask.compute(read_parquet_dir(out, columns=["y"])["y"].value_counts())[0]
-    return {"workers": workers, "memory_limit": memory_limit,
-            "memory_limit_bytes": parse_bytes(memory_limit), "seconds": seconds,
-            "steps": steps, "peak_worker_memory": sampler.peak_memory,
-            "spilled_to_disk": sampler.spilled_disk,
-            "workers_seen": len(sampler.workers_seen),
+    return {**_run_record(workers, memory_limit, seconds, sampler), "steps": steps,
             "rows_out": int(counts.sum()), "counts_out": {int(k): int(v) for k, v in
                                                           counts.items()},
             "minority_gathered": int(smote.class_counts_.get(1, 0))}
@@ -151,18 +166,9 @@ def compare(rows: int, n_jobs: int) -> dict:
 
 def compare_lazy(folder: Path, workers: int, memory_limit: str, out: Path) -> dict:
     """compare over the Parquet directory itself (sampled folds) on a LocalCluster."""
-    from dask.utils import parse_bytes
-    from distributed import Client, LocalCluster
-
     import unskew
 
-    if out.exists():
-        shutil.rmtree(out)
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      memory_limit=memory_limit, dashboard_address=":0") as cluster, \
-            Client(cluster) as client:
-        sampler = _Sampler(client)
-        sampler.start()
+    with _measured_cluster(workers, memory_limit, out) as (cluster, sampler):
         start = time.perf_counter()
         result = unskew.compare(str(folder), target="y", strategies=["none+lr", "weighted+lr"],
                                 folds=5, executor="dask", scheduler=cluster.scheduler_address,
@@ -170,10 +176,8 @@ def compare_lazy(folder: Path, workers: int, memory_limit: str, out: Path) -> di
         seconds = time.perf_counter() - start
         sampler.stop()
     board = result.leaderboard
-    return {"workers": workers, "memory_limit": memory_limit,
-            "memory_limit_bytes": parse_bytes(memory_limit), "seconds": seconds,
+    return {**_run_record(workers, memory_limit, seconds, sampler),
             "rows": result.dataset["n_samples"], "timings": result.timings,
-            "peak_worker_memory": sampler.peak_memory, "spilled_to_disk": sampler.spilled_disk,
             "sampled": result.settings["sampled"], "best": result.best_,
             "honest": {k: result.honest[k] for k in ("mean", "low", "high", "n_rows")},
             "leaderboard": board[["strategy", "macro_f1", "macro_f1_low", "macro_f1_high",

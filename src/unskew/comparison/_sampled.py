@@ -25,9 +25,9 @@ from pathlib import Path
 
 import dask
 import numpy as np
-import pandas as pd
 
 from ..datasets import load_table
+from ..distributed import FoldPlan, parquet_files, read_parquet_dir, rows_for_memory, split_target
 from ..exceptions import DataError
 from ..metrics import METRICS
 from ._cache import TaskCache, task_key
@@ -72,8 +72,6 @@ def compare_sampled(data, settings, strategies: list, notes: list, *, out: Path 
     if settings.target is None:
         raise DataError("compare needs target= (--target COL) to read a Parquet directory or a "
                         f"Dask DataFrame; its columns are {list(frame.columns)}")
-    from ..distributed import FoldPlan, split_target
-
     if settings.drop:
         _check_columns(frame, settings.drop, "drop")
         frame = frame.drop(columns=list(settings.drop))
@@ -87,8 +85,8 @@ def compare_sampled(data, settings, strategies: list, notes: list, *, out: Path 
         dataset, profile_rows = _profile_sample(plan, settings, name, source, data_hash, notes)
         dataset, screened, strategies, considered = screen(dataset, settings, strategies, notes)
         columns, types = list(dataset.X.columns), dict(dataset.feature_types)
-        plan.transform_features(_features, _schema(dataset))
-        max_rows = settings.sample_rows or _rows_for_memory(len(columns), memory)
+        plan.transform_features(_schema(dataset).conform)
+        max_rows = settings.sample_rows or rows_for_memory(len(columns), memory)
         stage["prepare_s"] = time.perf_counter() - started
         run = _Run(plan, settings, strategies, types, max_rows, executor,
                    TaskCache(None if out is None else out / "cache"), data_hash)
@@ -146,8 +144,6 @@ def compare_sampled(data, settings, strategies: list, notes: list, *, out: Path 
 def _read(data):
     """``(frame, name, source, hash)`` of a Parquet directory or a Dask DataFrame."""
     if isinstance(data, str | os.PathLike):
-        from ..distributed import parquet_files, read_parquet_dir
-
         path = Path(data)
         files = parquet_files(path)
         h = hashlib.sha256()
@@ -190,22 +186,11 @@ def _check_labels(plan, target: str) -> None:
                         "unskew does not guess labels.")
 
 
-def _features(part: pd.DataFrame, dataset) -> pd.DataFrame:
-    """One partition's feature columns, in the dtypes of the sample's."""
-    return dataset.conform(part)
-
-
 def _schema(dataset):
     """The sample's columns and types without its rows (one row of each class), for the
     graph: every partition's task carries it."""
     y = dataset.y.to_numpy()
     return dataset.subset(rows=np.sort([np.flatnonzero(y == c)[0] for c in np.unique(y)]))
-
-
-def _rows_for_memory(n_columns: int, memory: int) -> int:
-    from ..distributed import rows_for_memory
-
-    return rows_for_memory(n_columns, memory)
 
 
 def _profile_sample(plan, settings, name, source, data_hash, notes):
@@ -262,9 +247,9 @@ def _fit(name: str, sample, types: dict, seed, tune, text_encoder, embed_cache, 
         return None, time.perf_counter() - start, failure_record(exc, start)
 
 
-def _score(fitted, labels, j: int, *pieces) -> TaskRecord:
-    """The record of the ``j``-th model of a fold from its partitions' test predictions."""
-    _, fit_time, failed = fitted
+def _score(fit_time: float, failed, labels, j: int, *pieces) -> TaskRecord:
+    """The record of the ``j``-th model of a fold from its partitions' test predictions
+    (``failed``: the record of a fit that raised, returned as it is)."""
     if failed is not None:
         return failed
     start = time.perf_counter() - fit_time
@@ -334,7 +319,7 @@ class _Run:
         models = [None if failed is not None else self.plan.broadcast(estimator)
                   for estimator, _, failed in fitted]
         pieces = self.plan.predictions(models, fold)
-        graphs = [dask.delayed(_score)((None, fit_time, failed), self.plan.labels, j, *pieces)
+        graphs = [dask.delayed(_score)(fit_time, failed, self.plan.labels, j, *pieces)
                   for j, (_, fit_time, failed) in enumerate(fitted)]
         return list(self.compute(*graphs))
 

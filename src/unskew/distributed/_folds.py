@@ -137,10 +137,13 @@ class FoldPlan:
     Parameters
     ----------
     X, y : Dask DataFrame and Series (or Array and 1-D Array), aligned
-    n_folds : int
-        Folds of the rows (compare adds one for its hold-out).
+    n_folds : int, optional
+        Folds of the rows (compare adds one for its hold-out); not needed with ``folds``.
     random_state : int, optional
         Seed of the folds and of the sampled rows.
+    folds : Dask Series, optional
+        Fold numbers already drawn (:func:`stratified_folds` of ``y``); by default they are
+        drawn here.
 
     Examples
     --------
@@ -155,13 +158,15 @@ class FoldPlan:
     {0: (36, 72), 1: (8, 8)}
     """
 
-    def __init__(self, X, y, n_folds: int, *, random_state=None):
+    def __init__(self, X, y, n_folds: int | None = None, *, random_state=None, folds=None):
         from .._utils._keyed import seed_of
 
+        if (n_folds is None) == (folds is None):
+            raise DataError("FoldPlan needs either n_folds (to draw the folds) or folds")
         self.parts = partitioned(X, y, "FoldPlan")
-        self.n_folds = n_folds
         self.seed = seed_of(random_state)
-        self.folds = stratified_folds(y, n_folds, random_state=random_state)
+        self.folds = stratified_folds(y, n_folds, random_state=random_state) \
+            if folds is None else folds
         self.fold_parts = list(self.folds.to_delayed())
         results = dask.compute(*[dask.delayed(part_counts)(p) for p in self.parts.y_parts],
                                *[dask.delayed(_fold_class_counts)(f, v) for f, v in
@@ -256,15 +261,8 @@ def training_sample(X, y, folds, fold: int, *, max_rows: int, random_state=None)
         ``{"rows": {class: (kept, of)}, "rate": share of the largest class kept}``, for the
         report ("trained on a stratified sample: ...").
     """
-    plan = _plan_of(X, y, folds, random_state)
+    plan = FoldPlan(X, y, folds=folds, random_state=random_state)
     return plan.sample((fold,), max_rows=max_rows)
-
-
-def _plan_of(X, y, folds, random_state) -> FoldPlan:
-    n_folds = int(folds.max().compute()) + 1
-    plan = FoldPlan(X, y, n_folds, random_state=random_state)
-    plan.folds, plan.fold_parts = folds, list(folds.to_delayed())
-    return plan
 
 
 def _aligned(model, X, labels) -> np.ndarray:
