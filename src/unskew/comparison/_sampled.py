@@ -231,7 +231,8 @@ def _available() -> int:
 
 def _fit(name: str, sample, types: dict, seed, tune, text_encoder, embed_cache, threads,
          timeout):
-    """``(estimator or None, record or None)``: one strategy fitted on a training sample."""
+    """``(estimator or None, fit seconds, failure record or None)``: one strategy fitted on a
+    training sample."""
     from threadpoolctl import threadpool_limits
 
     X_train, y_train = sample
