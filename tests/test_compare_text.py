@@ -1,11 +1,16 @@
 """Tests of text columns in the main job: type inference, the text encoders, text strategies."""
 
+import os
+import tempfile
+
 import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
 
 import unskew
+from unskew.comparison._engine import Task, run_task
+from unskew.comparison._splits import Split
 from unskew.comparison.strategies import REGISTRY, TEXT_PRESETS
 from unskew.comparison.strategies._models import TEXT_COMPONENTS, preprocessor_for
 from unskew.datasets import load_table
@@ -103,6 +108,46 @@ def test_compare_on_a_text_table_runs_the_text_strategies(tmp_path):
     assert top["macro_f1"] > 0.9
     assert top["rare_recall"] > 0.8
     assert result.settings["strategies"] == list(TEXT_PRESETS["fast"])
+
+
+def test_strategies_of_one_fold_share_one_tfidf_fit(tmp_path):
+    """Check that tasks with a text memory give the scores of tasks without, and that the
+    strategies of one fold (weighting, resampling, a decision wrapper) fit TF-IDF once."""
+    df = _short_text_table()
+    types = {"message": "text"}
+    y = df["intent"].to_numpy()
+    labels = np.unique(y)
+    train, test = np.arange(0, 150), np.arange(150, len(df))
+    split = Split(0, 0, train, test)
+    names = ["none+lr", "weighted+lr", "ros+lr", "logit-adjusted+lr", "none+cnb"]
+    for name in names:
+        shared = run_task(Task(name, split, name, text_memory=str(tmp_path)),
+                          df[["message"]], y, labels, types, 0)
+        alone = run_task(Task(name, split, name), df[["message"]], y, labels, types, 0)
+        assert shared.ok, shared.error
+        assert alone.ok, alone.error
+        assert shared.scores == pytest.approx(alone.scores, abs=1e-12)
+        np.testing.assert_allclose(shared.proba, alone.proba, atol=1e-12)
+    assert len(list(tmp_path.rglob("output.pkl"))) == 1
+
+
+def test_compare_removes_its_text_memory(tmp_path, monkeypatch):
+    """Check that compare's shared TF-IDF fits live in a private folder that is gone after."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    seen = []
+    real = tempfile.TemporaryDirectory
+
+    def recording(*args, **kwargs):
+        folder = real(*args, **kwargs)
+        seen.append((folder.name, oct(os.stat(folder.name).st_mode & 0o777)))
+        return folder
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", recording)
+    unskew.compare(_short_text_table(), target="intent", strategies="none+lr,weighted+lr",
+                   folds=2, repeats=1, progress=False, diagnose=False)
+    assert [mode for _, mode in seen] == ["0o700"]
+    assert seen[0][0].startswith(str(tmp_path / "unskew-tfidf-"))
+    assert not os.path.exists(seen[0][0])
 
 
 def test_text_augmentation_strategy_grows_only_rare_texts():

@@ -147,6 +147,40 @@ def test_text_vectorizer_fit_returns_self_clones_and_pickles():
     assert (again.transform(REVIEWS) != vec.transform(REVIEWS)).nnz == 0
 
 
+def _memo_entries(folder):
+    return sorted(folder.rglob("output.pkl"))
+
+
+@pytest.mark.parametrize("n_components", [None, 3], ids=["sparse", "dense"])
+def test_text_vectorizer_memory_gives_the_same_fit_once_per_texts(tmp_path, n_components):
+    """Check that a cached fit equals an uncached one, and that clones in different pipelines
+    fitting the same texts share one cache entry (other texts make another)."""
+    plain = TextVectorizer(n_components=n_components, random_state=0)
+    expected = plain.fit_transform(REVIEWS)
+    cached = TextVectorizer(n_components=n_components, random_state=0, memory=str(tmp_path))
+    first = cached.fit_transform(REVIEWS)
+    as_array = (lambda m: m.toarray()) if n_components is None else np.asarray
+    np.testing.assert_allclose(as_array(first), as_array(expected), atol=1e-12)
+    assert len(_memo_entries(tmp_path)) == 1
+    # a clone inside another estimator, fitted (not fit_transform) on the same texts
+    pipe = make_pipeline(clone(cached), LogisticRegression()).fit(REVIEWS, [0, 1] * 5)
+    np.testing.assert_allclose(as_array(pipe[0].transform(REVIEWS)), as_array(expected),
+                               atol=1e-12)
+    assert pipe[0].get_feature_names_out().tolist() == plain.get_feature_names_out().tolist()
+    assert len(_memo_entries(tmp_path)) == 1
+    clone(cached).fit(REVIEWS[:-1])
+    assert len(_memo_entries(tmp_path)) == 2
+    # another parameter is another fit
+    clone(cached).set_params(max_word_features=5).fit(REVIEWS)
+    assert len(_memo_entries(tmp_path)) == 3
+
+
+def test_text_vectorizer_bad_memory_raises():
+    """Check that memory must be a folder or a joblib.Memory-like object."""
+    with pytest.raises(ParameterError, match="'memory' parameter of TextVectorizer"):
+        TextVectorizer(memory=3).fit(REVIEWS)
+
+
 def test_text_vectorizer_records_the_column_of_a_frame():
     """Check that a one-column DataFrame sets n_features_in_ and feature_names_in_."""
     vec = TextVectorizer().fit(pd.DataFrame({"review": REVIEWS}))

@@ -107,18 +107,21 @@ class Task:
     tune: str | None = None
     text_encoder: str = "tfidf"
     embed_cache: str | None = None
+    text_memory: str | None = None
 
 
 def build_estimator(strategy_name: str, feature_types: dict, random_state, *,
                     tune: str | None = None, text_encoder: str = "tfidf",
-                    embed_cache: str | None = None):
+                    embed_cache: str | None = None, text_memory: str | None = None):
     """Build a strategy's unfitted estimator by name (workers look it up themselves).
 
     With ``tune`` (a metric name) and a strategy that declares a search space, the estimator
     is wrapped in successive halving over that space, scored by ``tune`` with 3-fold inner CV;
     fitted on an outer training fold, the search is nested inside it. With
     ``text_encoder="minilm"`` every text column is embedded by a local sentence model instead
-    of TF-IDF (see :func:`use_text_encoder`), the embeddings cached in ``embed_cache``.
+    of TF-IDF (see :func:`use_text_encoder`), the embeddings cached in ``embed_cache``. With
+    ``text_memory`` (a private folder) every TF-IDF encoder caches its fit there, so the
+    strategies of one fold count the n-grams of its training texts once.
     """
     from .strategies import lookup
 
@@ -126,6 +129,9 @@ def build_estimator(strategy_name: str, feature_types: dict, random_state, *,
     estimator = strategy.build(feature_types, random_state)
     if text_encoder != "tfidf":
         use_text_encoder(estimator, text_encoder, cache_dir=embed_cache)
+    elif text_memory is not None:
+        for key in _text_vectorizers(estimator):
+            estimator.set_params(**{f"{key}__memory": text_memory})
     if tune is None or not strategy.search_space:
         return estimator
     from sklearn.experimental import enable_halving_search_cv  # noqa: F401
@@ -156,14 +162,20 @@ def use_text_encoder(estimator, encoder: str, *, cache_dir=None):
     >>> type(pipe.named_steps["preprocess"].transformers[0][1]).__name__
     'SentenceEmbedder'
     """
-    from ..text import TextVectorizer, text_features
+    from ..text import text_features
 
-    found = [key for key, value in estimator.get_params(deep=True).items()
-             if isinstance(value, TextVectorizer)]
-    for key in found:
+    for key in _text_vectorizers(estimator):
         estimator.set_params(**{key: text_features("dense", encoder=encoder,
                                                    cache_dir=cache_dir, progress=False)})
     return estimator
+
+
+def _text_vectorizers(estimator) -> list[str]:
+    """The parameter names of every :class:`~unskew.text.TextVectorizer` in ``estimator``."""
+    from ..text import TextVectorizer
+
+    return [key for key, value in estimator.get_params(deep=True).items()
+            if isinstance(value, TextVectorizer)]
 
 
 def aligned_proba(estimator, X, labels: np.ndarray) -> np.ndarray:
@@ -200,7 +212,8 @@ def failure_record(exc: Exception, start: float) -> TaskRecord:
 def _fit_and_score(task, X, y, labels, feature_types, random_state, start) -> TaskRecord:
     """Build the strategy, fit it on the training rows, score the test rows."""
     estimator = build_estimator(task.strategy, feature_types, random_state, tune=task.tune,
-                                text_encoder=task.text_encoder, embed_cache=task.embed_cache)
+                                text_encoder=task.text_encoder, embed_cache=task.embed_cache,
+                                text_memory=task.text_memory)
     train, test = task.split.train, task.split.test
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter from 100s of fits
@@ -403,12 +416,13 @@ def keyed_task(task, X, y, labels, feature_types, random_state, threads, timeout
 
 def plan_tasks(strategies: list[str], splits: list[Split], *, data_hash: str, seed,
                settings: dict, tune: str | None = None, text_encoder: str = "tfidf",
-               embed_cache: str | None = None) -> list[Task]:
-    """One task per (strategy, split), keyed for the cache."""
+               embed_cache: str | None = None, text_memory: str | None = None) -> list[Task]:
+    """One task per (strategy, split), keyed for the cache (``text_memory`` is not part of
+    the key: it changes how fast a task runs, never its result)."""
     return [
         Task(name, split, task_key(data=data_hash, strategy=name, repeat=split.repeat,
                                    fold=split.fold, seed=seed, tuned_on=tune, **settings), tune,
-             text_encoder, embed_cache)
+             text_encoder, embed_cache, text_memory)
         for name in strategies
         for split in splits
     ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,6 +88,24 @@ def task_settings(settings: CompareSettings, tune: str | None) -> dict:
                else {"text_encoder": settings.text_encoder})}
 
 
+@contextmanager
+def shared_text_fits(feature_types: dict, settings: CompareSettings):
+    """A private folder where the tasks' TF-IDF encoders cache their fits, removed on exit.
+
+    Every strategy of a fold fits the same TF-IDF on the same training texts, and on a large
+    text table that fit costs as much as the model's; cached, it runs once per fold. The
+    folder is new and readable by this user only (the cache holds pickles), and it lives only
+    as long as the run. Yields None, and caches nothing, for a table without text, for
+    embeddings, and for Dask workers (which may not share this machine's disk).
+    """
+    if settings.text_encoder != "tfidf" or settings.executor != "local" \
+            or "text" not in feature_types.values():
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="unskew-tfidf-") as folder:
+        yield folder
+
+
 def tuned_metric(settings: CompareSettings) -> str | None:
     """The metric inner searches tune on: by default only for ``preset="thorough"`` (its
     ``preset`` is None when the strategies were named)."""
@@ -101,24 +121,26 @@ def run_cv(prepared: Prepared, settings: CompareSettings, *, cache: TaskCache,
     embed_cache = None
     if settings.text_encoder != "tfidf" and cache.folder is not None:
         embed_cache = str(cache.folder / "embeddings")  # once per distinct text, across tasks
-    tasks = plan_tasks([s.name for s in prepared.strategies], prepared.splits,
-                       data_hash=dataset.source_hash, seed=settings.random_state,
-                       settings=task_settings(settings, tune), tune=tune,
-                       text_encoder=settings.text_encoder, embed_cache=embed_cache)
     y = prepared.y
     greater = {name: spec.greater_is_better for name, spec in METRICS.items()}
     ratio = 1.0 / (settings.folds - 1)
     racing = (Racing(metric=settings.metric, greater_is_better=greater[settings.metric],
                      test_train_ratio=ratio) if settings.racing_on else None)
     started = time.perf_counter()
-    records = run_tasks(tasks, dataset.X.iloc[sel].reset_index(drop=True), y[sel],
-                        prepared.labels, dataset.feature_types,
-                        random_state=settings.random_state, n_jobs=settings.n_jobs,
-                        cache=cache, progress=progress, time_budget=settings.time_budget,
-                        task_timeout=settings.task_timeout,
-                        executor=make_executor(settings.executor, n_jobs=settings.n_jobs,
-                                               scheduler=settings.scheduler),
-                        racing=racing)
+    with shared_text_fits(dataset.feature_types, settings) as text_memory:
+        tasks = plan_tasks([s.name for s in prepared.strategies], prepared.splits,
+                           data_hash=dataset.source_hash, seed=settings.random_state,
+                           settings=task_settings(settings, tune), tune=tune,
+                           text_encoder=settings.text_encoder, embed_cache=embed_cache,
+                           text_memory=text_memory)
+        records = run_tasks(tasks, dataset.X.iloc[sel].reset_index(drop=True), y[sel],
+                            prepared.labels, dataset.feature_types,
+                            random_state=settings.random_state, n_jobs=settings.n_jobs,
+                            cache=cache, progress=progress, time_budget=settings.time_budget,
+                            task_timeout=settings.task_timeout,
+                            executor=make_executor(settings.executor, n_jobs=settings.n_jobs,
+                                                   scheduler=settings.scheduler),
+                            racing=racing)
     seconds = time.perf_counter() - started
     board, fold_scores = aggregate(tasks, records, metric=settings.metric, metrics=list(METRICS),
                                    greater_is_better=greater, test_train_ratio=ratio,

@@ -10,9 +10,10 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, check_memory, validate_data
 
 from .._utils._validation import (
+    HasMethods,
     Interval,
     ParamsValidationMixin,
     StrOptions,
@@ -82,6 +83,14 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
         (fewer when the vocabulary or the rows are fewer).
     random_state : int, RandomState instance or None, default=None
         Seed of the randomized SVD (``n_components`` only).
+    memory : str, joblib.Memory or None, default=None
+        Cache the fit (vocabularies, idf, SVD and the training texts' matrix) in this
+        folder, keyed by the texts and the parameters, as scikit-learn's ``Pipeline(memory=)``
+        caches its transformers: a second fit on the same texts, by a clone in another
+        pipeline or process, reads the result back instead of counting n-grams again.
+        ``compare`` sets it, to a private folder it removes afterwards, so the strategies of
+        one fold share one fit. The cache holds pickles: point it only at a folder that no
+        one else writes to.
 
     Attributes
     ----------
@@ -135,12 +144,13 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
         "dtype": "no_validation",  # TfidfVectorizer checks it
         "n_components": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
+        "memory": [None, str, HasMethods(["cache"])],
     }
 
     def __init__(self, *, word_ngram_range=(1, 2), char_ngram_range=(2, 5),
                  max_word_features=50_000, max_char_features=100_000, min_df=1, max_df=1.0,
                  lowercase=True, sublinear_tf=True, dtype=np.float64, n_components=None,
-                 random_state=None):
+                 random_state=None, memory=None):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
         self.max_word_features = max_word_features
@@ -152,6 +162,7 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
         self.dtype = dtype
         self.n_components = n_components
         self.random_state = random_state
+        self.memory = memory
 
     def _check_params(self):
         self._validate_params()
@@ -223,16 +234,15 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
             raise DataError(f"{owner}: every one of the {len(texts)} texts is empty or missing; "
                             "there is nothing to learn a vocabulary from.")
         word, char = self._blocks()
-        reduce = self.n_components is not None
-        parts = [block.fit_transform(texts) if transform or reduce else block.fit(texts)
-                 for block in (word, char) if block is not None]
-        self.word_vectorizer_, self.char_vectorizer_ = word, char
-        self.svd_ = None
-        if reduce:
-            self.svd_ = TextSVD(self.n_components, random_state=self.random_state)
-            out = self.svd_.fit_transform(_stack(parts, self.dtype))
-            return out.astype(self.dtype, copy=False) if transform else None
-        return _stack(parts, self.dtype) if transform else None
+        svd = (None if self.n_components is None
+               else TextSVD(self.n_components, random_state=self.random_state))
+        if self.memory is None:
+            fitted = _fit_blocks(word, char, svd, self.dtype, texts, transform)
+        else:  # cached with the matrix, whatever is asked: fit costs what fit_transform does
+            fitted = check_memory(self.memory).cache(_fit_blocks)(word, char, svd, self.dtype,
+                                                                  texts, True)
+        self.word_vectorizer_, self.char_vectorizer_, self.svd_, out = fitted
+        return out if transform else None
 
     def _record_input(self, X):
         for name in ("n_features_in_", "feature_names_in_"):
@@ -294,6 +304,19 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
         tags.input_tags.two_d_array = False
         tags.input_tags.one_d_array = True
         return tags
+
+
+def _fit_blocks(word, char, svd, dtype, texts, transform):
+    """Fit the blocks (and the SVD) on ``texts``: ``(word, char, svd, matrix or None)``.
+
+    A module-level function of its inputs only, so ``joblib.Memory`` can key it by them.
+    """
+    parts = [block.fit_transform(texts) if transform or svd is not None else block.fit(texts)
+             for block in (word, char) if block is not None]
+    if svd is not None:
+        out = svd.fit_transform(_stack(parts, dtype))
+        return word, char, svd, out.astype(dtype, copy=False) if transform else None
+    return word, char, None, _stack(parts, dtype) if transform else None
 
 
 def _stack(parts, dtype):
