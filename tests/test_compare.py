@@ -88,6 +88,19 @@ def test_compare_honest_estimate_is_on_holdout(run):
     assert result.settings["n_selection_rows"] + result.honest["n_rows"] == 300
 
 
+def test_parallel_run_gives_the_same_honest_score_and_final_model(run, table):
+    """Check that with 2 jobs (the hold-out fit and the final refit side by side in worker
+    processes) the honest score and the refitted winner equal the sequential run's."""
+    result, _ = run
+    parallel = unskew.compare(table, target="label", strategies=FAST, folds=3, repeats=2,
+                              progress=False, random_state=0, n_jobs=2)
+    assert parallel.best_ == result.best_
+    assert parallel.honest == result.honest
+    X = pd.read_csv(table).drop(columns="label")
+    np.testing.assert_allclose(parallel.best_estimator_.predict_proba(X),
+                               result.best_estimator_.predict_proba(X), atol=1e-12)
+
+
 def test_compare_writes_outputs_and_a_loadable_model(run, table):
     """Check the output folder and that the saved model predicts like the refitted winner."""
     result, out = run

@@ -14,6 +14,7 @@ from threadpoolctl import threadpool_limits
 
 from ..metrics import METRICS
 from ._engine import aligned_proba, build_estimator
+from ._executors import make_executor
 from ._prepare import Prepared
 from ._run import CVRun
 from ._settings import CompareSettings
@@ -38,17 +39,41 @@ def select(cv: CVRun, prepared: Prepared, settings: CompareSettings) -> Selectio
     if top["status"] == "degenerate":
         notes = (f"every strategy that ran predicts a single class on most folds; the winner "
                  f"{best} {top['error']}, so it is no better than a constant guess",)
-    dataset = prepared.dataset
-    # After a parallel run, OpenMP models (HGB) fitted here with several threads can slow down
-    # a hundredfold on a busy machine (measured: 0.6 s -> 190 s); one thread is predictable.
-    with threadpool_limits(limits=None if settings.n_jobs == 1 else 1):
-        text = {"text_encoder": cv.text_encoder, "embed_cache": cv.embed_cache}
-        honest = honest_estimate(best, prepared, settings.metric, settings.random_state,
-                                 cv.tune, **text)
-        final = build_estimator(best, dataset.feature_types, settings.random_state,
-                                tune=cv.tune, **text)
-        final.fit(dataset.X, prepared.y)
-    return Selection(best, honest, final, notes)
+    fits = _Fits(best, prepared, settings, cv.tune, cv.text_encoder, cv.embed_cache)
+    if settings.n_jobs == 1:
+        done = dict(fits(job) for job in ("honest", "final"))
+    else:  # the two fits are independent: side by side they take the time of the longer
+        with make_executor(settings.executor, n_jobs=2, scheduler=settings.scheduler) as pool:
+            done = dict(pool.map_unordered(fits, ["honest", "final"]))
+    return Selection(best, done["honest"], done["final"], notes)
+
+
+@dataclass(frozen=True)
+class _Fits:
+    """The winner's two last fits, by name: ``"honest"`` (on the selection rows, scored on
+    the hold-out) and ``"final"`` (on every row). Called in a worker, so it is a picklable
+    object rather than a closure."""
+
+    best: str
+    prepared: Prepared
+    settings: CompareSettings
+    tune: str | None
+    text_encoder: str
+    embed_cache: str | None
+
+    def __call__(self, job: str) -> tuple[str, object]:
+        text = {"text_encoder": self.text_encoder, "embed_cache": self.embed_cache}
+        seed = self.settings.random_state
+        # After a parallel run, OpenMP models (HGB) fitted with several threads can slow down
+        # a hundredfold on a busy machine (measured: 0.6 s -> 190 s); one thread is predictable.
+        with threadpool_limits(limits=None if self.settings.n_jobs == 1 else 1):
+            if job == "honest":
+                return job, honest_estimate(self.best, self.prepared, self.settings.metric,
+                                            seed, self.tune, **text)
+            dataset = self.prepared.dataset
+            final = build_estimator(self.best, dataset.feature_types, seed, tune=self.tune,
+                                    **text)
+            return job, final.fit(dataset.X, self.prepared.y)
 
 
 def honest_estimate(best: str, prepared: Prepared, metric: str, seed, tune, *,
