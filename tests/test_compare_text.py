@@ -112,7 +112,8 @@ def test_compare_on_a_text_table_runs_the_text_strategies(tmp_path):
 
 def test_strategies_of_one_fold_share_one_tfidf_fit(tmp_path):
     """Check that tasks with a text memory give the scores of tasks without, and that the
-    strategies of one fold (weighting, resampling, a decision wrapper) fit TF-IDF once."""
+    strategies of one fold (weighting, resampling, a decision wrapper) fit TF-IDF once and
+    encode the test texts once."""
     df = _short_text_table()
     types = {"message": "text"}
     y = df["intent"].to_numpy()
@@ -128,7 +129,8 @@ def test_strategies_of_one_fold_share_one_tfidf_fit(tmp_path):
         assert alone.ok, alone.error
         assert shared.scores == pytest.approx(alone.scores, abs=1e-12)
         np.testing.assert_allclose(shared.proba, alone.proba, atol=1e-12)
-    assert len(list(tmp_path.rglob("output.pkl"))) == 1
+    # one fit of the training texts and one encoding of the test texts, for all of them
+    assert len(list(tmp_path.rglob("output.pkl"))) == 2
 
 
 def test_compare_removes_its_text_memory(tmp_path, monkeypatch):

@@ -167,12 +167,19 @@ def test_text_vectorizer_memory_gives_the_same_fit_once_per_texts(tmp_path, n_co
     np.testing.assert_allclose(as_array(pipe[0].transform(REVIEWS)), as_array(expected),
                                atol=1e-12)
     assert pipe[0].get_feature_names_out().tolist() == plain.get_feature_names_out().tolist()
-    assert len(_memo_entries(tmp_path)) == 1
-    clone(cached).fit(REVIEWS[:-1])
+    # the fit, and one transform per set of texts: the same texts again, by the other clone
     assert len(_memo_entries(tmp_path)) == 2
+    np.testing.assert_allclose(as_array(cached.transform(REVIEWS)), as_array(expected),
+                               atol=1e-12)
+    assert len(_memo_entries(tmp_path)) == 2
+    np.testing.assert_allclose(as_array(cached.transform(REVIEWS[:3])),
+                               as_array(plain.transform(REVIEWS[:3])), atol=1e-12)
+    assert len(_memo_entries(tmp_path)) == 3
+    clone(cached).fit(REVIEWS[:-1])
+    assert len(_memo_entries(tmp_path)) == 4
     # another parameter is another fit
     clone(cached).set_params(max_word_features=5).fit(REVIEWS)
-    assert len(_memo_entries(tmp_path)) == 3
+    assert len(_memo_entries(tmp_path)) == 5
 
 
 def test_text_vectorizer_bad_memory_raises():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numbers
 from typing import ClassVar
 
+import joblib
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -87,10 +88,11 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
         Cache the fit (vocabularies, idf, SVD and the training texts' matrix) in this
         folder, keyed by the texts and the parameters, as scikit-learn's ``Pipeline(memory=)``
         caches its transformers: a second fit on the same texts, by a clone in another
-        pipeline or process, reads the result back instead of counting n-grams again.
+        pipeline or process, reads the result back instead of counting n-grams again. A
+        vectorizer fitted that way caches its ``transform`` of each set of texts too.
         ``compare`` sets it, to a private folder it removes afterwards, so the strategies of
-        one fold share one fit. The cache holds pickles: point it only at a folder that no
-        one else writes to.
+        one fold share one fit and one encoding of the test texts. The cache holds pickles:
+        point it only at a folder that no one else writes to.
 
     Attributes
     ----------
@@ -236,9 +238,14 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
         word, char = self._blocks()
         svd = (None if self.n_components is None
                else TextSVD(self.n_components, random_state=self.random_state))
+        self._fit_key = None
         if self.memory is None:
             fitted = _fit_blocks(word, char, svd, self.dtype, texts, transform)
-        else:  # cached with the matrix, whatever is asked: fit costs what fit_transform does
+        else:
+            # what the fitted state depends on (taken before the fit changes the blocks), so
+            # a transform is keyed without hashing the vocabularies
+            self._fit_key = joblib.hash((word, char, svd, self.dtype, texts))
+            # cached with the matrix, whatever is asked: fit costs what fit_transform does
             fitted = check_memory(self.memory).cache(_fit_blocks)(word, char, svd, self.dtype,
                                                                   texts, True)
         self.word_vectorizer_, self.char_vectorizer_, self.svd_, out = fitted
@@ -268,10 +275,10 @@ class TextVectorizer(ParamsValidationMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, ("word_vectorizer_", "char_vectorizer_"))
         texts = text_column(X, type(self).__name__)
-        parts = [block.transform(texts) for block in self._fitted_blocks()]
-        if self.svd_ is not None:
-            return self.svd_.transform(_stack(parts, self.dtype)).astype(self.dtype, copy=False)
-        return _stack(parts, self.dtype)
+        if self.memory is not None and getattr(self, "_fit_key", None) is not None:
+            encode = check_memory(self.memory).cache(_transform_blocks, ignore=["fitted"])
+            return encode(self._fit_key, texts, fitted=self)
+        return _transform_blocks(None, texts, fitted=self)
 
     def _fitted_blocks(self):
         return [b for b in (self.word_vectorizer_, self.char_vectorizer_) if b is not None]
@@ -317,6 +324,15 @@ def _fit_blocks(word, char, svd, dtype, texts, transform):
         out = svd.fit_transform(_stack(parts, dtype))
         return word, char, svd, out.astype(dtype, copy=False) if transform else None
     return word, char, None, _stack(parts, dtype) if transform else None
+
+
+def _transform_blocks(fit_key, texts, *, fitted):
+    """``fitted.transform(texts)``; ``fit_key`` names the fitted state in a cache key."""
+    parts = [block.transform(texts) for block in fitted._fitted_blocks()]
+    if fitted.svd_ is not None:
+        return fitted.svd_.transform(_stack(parts, fitted.dtype)).astype(fitted.dtype,
+                                                                          copy=False)
+    return _stack(parts, fitted.dtype)
 
 
 def _stack(parts, dtype):
